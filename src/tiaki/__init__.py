@@ -1,0 +1,1 @@
+"""Tiaki: a counter-trafficking partnership platform."""

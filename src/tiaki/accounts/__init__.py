@@ -1,0 +1,1 @@
+"""Organisations, users, memberships, roles, permissions and two-factor authentication."""

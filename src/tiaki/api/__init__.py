@@ -1,0 +1,1 @@
+"""The partner API: django-ninja routers, one per domain, mounted at /api/v1."""

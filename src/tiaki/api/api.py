@@ -1,0 +1,48 @@
+"""The NinjaAPI instance: authentication, error shapes and the routers of each domain."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from tiaki.api.auth import AUTH
+from tiaki.governance import policy
+
+api = NinjaAPI(
+    title="Tiaki API",
+    version="1",
+    description="Partner API of Tiaki. Every endpoint needs an API key or a verified staff session; "
+    "what a caller sees is decided by the same policy layer as the web pages.",
+    auth=AUTH,
+    urls_namespace="api",
+    # No Swagger UI: it would pull scripts the CSP forbids. The schema itself is public and holds no data.
+    docs_url=None,
+)
+
+
+@api.exception_handler(policy.Denied)
+def _denied(request: HttpRequest, exc: policy.Denied) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.reason}, status=403)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    # Same answer for "does not exist" and "exists but not yours": no probing across organisations.
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "Invalid input", "errors": errors}, status=422)
+
+
+def _mount() -> None:
+    from tiaki.api.routers import accounts, intake
+
+    api.add_router("/accounts", accounts.router)
+    api.add_router("/reports", intake.router)
+
+
+_mount()

@@ -1,0 +1,95 @@
+"""Reports: partners submit them; permitted staff and systems list and read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tiaki.accounts.models import Organisation
+from tiaki.accounts.permissions import Permission
+from tiaki.api.access import declares
+from tiaki.api.schemas import Problem
+from tiaki.governance import policy
+from tiaki.intake import selectors, services
+from tiaki.intake.models import Channel, Report
+
+router = Router(tags=["reports"])
+
+
+class ReportSummary(Schema):
+    id: int
+    organisation_id: int
+    channel: str
+    language: str
+    country: str
+    status: str
+    received_at: dt.datetime
+
+
+class ReportOut(ReportSummary):
+    narrative: str
+    place: str
+    occurred_on: dt.date | None
+
+
+class ReportIn(Schema):
+    narrative: str = Field(..., min_length=1, max_length=services.MAX_NARRATIVE_CHARS)
+    organisation_id: int | None = Field(None, description="Defaults to the caller's only organisation")
+    channel: str = Field(Channel.API.value, pattern="^(partner_form|interview|api|import)$")
+    language: str = Field("", max_length=8)
+    country: str = Field("", pattern="^([A-Za-z]{2})?$")
+    place: str = Field("", max_length=200)
+    occurred_on: dt.date | None = None
+
+
+@router.get(
+    "",
+    response=list[ReportSummary],
+    summary="Reports the caller may see, newest first",
+    openapi_extra=declares(Permission.REPORT_VIEW),
+)
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, status: str | None = None) -> list[Report]:
+    return selectors.report_list(user=request.auth, status=status)  # type: ignore[attr-defined, return-value]
+
+
+@router.get(
+    "/{report_id}",
+    response={200: ReportOut, 404: Problem},
+    summary="One report, with its narrative",
+    openapi_extra=declares(Permission.REPORT_VIEW),
+)
+def get_report(request: HttpRequest, report_id: int) -> Report:
+    return selectors.report_read(user=request.auth, report_id=report_id)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "",
+    response={201: ReportOut, 403: Problem, 422: Problem},
+    summary="Submit a report",
+    openapi_extra=declares(Permission.REPORT_CREATE),
+)
+def submit_report(request: HttpRequest, payload: ReportIn) -> tuple[int, Report]:
+    user = request.auth  # type: ignore[attr-defined]
+    allowed = policy.require(user, Permission.REPORT_CREATE)
+    organisation_id = payload.organisation_id
+    if organisation_id is None:
+        if len(allowed) != 1:
+            raise policy.Denied(Permission.REPORT_CREATE, "organisation_id is required")
+        organisation_id = next(iter(allowed))
+    if organisation_id not in allowed:
+        raise policy.Denied(Permission.REPORT_CREATE)
+    report = services.report_submit(
+        actor=user,
+        organisation=Organisation.objects.get(pk=organisation_id),
+        channel=payload.channel,
+        narrative=payload.narrative,
+        language=payload.language,
+        country=payload.country,
+        place=payload.place,
+        occurred_on=payload.occurred_on,
+    )
+    return 201, report

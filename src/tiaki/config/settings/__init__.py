@@ -1,0 +1,1 @@
+"""Settings modules: base (embedded development and demo), test and production."""

@@ -1,0 +1,1 @@
+"""Policy, handling codes, sharing agreements, the audit chain, field encryption and retention."""

@@ -1,0 +1,1 @@
+"""Reports from the public and partners, imports and the triage queue."""

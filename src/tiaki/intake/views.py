@@ -1,0 +1,80 @@
+"""The triage queue, report pages and the partner report form."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tiaki.accounts import selectors as accounts_selectors
+from tiaki.accounts.permissions import Permission
+from tiaki.governance import policy
+from tiaki.intake import selectors, services
+from tiaki.intake.forms import ReportForm, StatusForm
+from tiaki.intake.models import Report, ReportStatus
+from tiaki.web.access import AuthenticatedRequest, requires
+
+
+@requires(Permission.REPORT_VIEW)
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status not in (None, *ReportStatus.values):
+        status = None
+    page = Paginator(selectors.report_list(user=request.user, status=status), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "intake/report_list.html", {"page": page, "status": status, "statuses": ReportStatus.choices}
+    )
+
+
+@requires(Permission.REPORT_VIEW)
+def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
+    try:
+        report = selectors.report_read(user=request.user, report_id=report_id)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+    form = StatusForm(request.POST or None, initial={"status": report.status})
+    if request.method == "POST" and form.is_valid():
+        services.report_set_status(actor=request.user, report=report, status=form.cleaned_data["status"])
+        return redirect("intake:report_detail", report_id=report.pk)
+    can_triage = policy.has(request.user, Permission.REPORT_TRIAGE, report.organisation_id)
+    return render(
+        request, "intake/report_detail.html", {"report": report, "form": form, "can_triage": can_triage}
+    )
+
+
+@requires(Permission.REPORT_CREATE)
+def report_new(request: AuthenticatedRequest) -> HttpResponse:
+    organisations = [
+        o
+        for o in accounts_selectors.organisations_of(user=request.user)
+        if policy.has(request.user, Permission.REPORT_CREATE, o)
+    ]
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_submit(
+                actor=request.user,
+                organisation=organisations[0],
+                channel=data["channel"],
+                narrative=data["narrative"],
+                language=data["language"],
+                country=data["country"] or "",
+                place=data["place"],
+                occurred_on=data["occurred_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if policy.has(request.user, Permission.REPORT_VIEW, report.organisation_id):
+                return redirect("intake:report_detail", report_id=report.pk)
+            return render(request, "intake/report_received.html", {"report": report})
+    return render(
+        request,
+        "intake/report_form.html",
+        {"form": form, "organisation": organisations[0], "title": _("New report")},
+    )

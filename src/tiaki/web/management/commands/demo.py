@@ -1,0 +1,42 @@
+"""`tiaki demo`: migrate, build the demo partnership and synthetic world, print accounts, serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from tiaki.web.demo import seed_partnership
+
+
+class Command(BaseCommand):
+    help = "Set up the embedded database with demo data and accounts, then serve the app."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=5000, help="size of the synthetic world")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--no-serve", action="store_true", help="set up and print accounts, do not serve")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stderr.write("database ready")
+        accounts = seed_partnership()
+        self._print_accounts(accounts)
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])
+
+    def _print_accounts(self, accounts: list[Any]) -> None:
+        self.stdout.write("\nDemo accounts (one per role). Sign in with the password, then the six-digit")
+        self.stdout.write(
+            "code: add the TOTP key to an authenticator app, or run `tiaki otp-code USERNAME`.\n"
+        )
+        header = f"{'username':<20} {'password':<32} {'role':<26} {'organisation':<44} TOTP key"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for a in accounts:
+            self.stdout.write(
+                f"{a.username:<20} {a.password:<32} {a.role:<26} {a.organisation:<44} {a.totp_secret}"
+            )
+        self.stdout.write("")

@@ -1,0 +1,74 @@
+"""Shared fixtures: organisations, users in every role, signed-in clients with a verified second factor."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tiaki.accounts import services as accounts_services
+from tiaki.accounts.models import Organisation, User
+from tiaki.accounts.permissions import Role
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_organisation(db: Any) -> Callable[..., Organisation]:
+    def make(name: str | None = None, org_type: str = "ngo", country: str = "TH") -> Organisation:
+        return accounts_services.organisation_create(
+            actor=None, name=name or f"Organisation {next(_counter)}", org_type=org_type, country=country
+        )
+
+    return make
+
+
+@pytest.fixture
+def org_a(make_organisation: Callable[..., Organisation]) -> Organisation:
+    return make_organisation("Agency A", org_type="immigration_service", country="NZ")
+
+
+@pytest.fixture
+def org_b(make_organisation: Callable[..., Organisation]) -> Organisation:
+    return make_organisation("Agency B", org_type="ngo", country="VN")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(
+        organisation: Organisation, role: Role | str, username: str | None = None, *, enrolled: bool = True
+    ) -> User:
+        user = accounts_services.user_create(
+            actor=None,
+            organisation=organisation,
+            username=username or f"user{next(_counter)}",
+            password="correct horse battery staple",
+            role=str(role),
+        )
+        if enrolled:
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        return user
+
+    return make
+
+
+def verified_client(user: User) -> Client:
+    """A test client signed in as `user` with the second factor already verified."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in() -> Callable[[User], Client]:
+    return verified_client
