@@ -72,3 +72,21 @@ def verified_client(user: User) -> Client:
 @pytest.fixture
 def signed_in() -> Callable[[User], Client]:
     return verified_client
+
+
+def run_tiaki(data_dir: Any, *args: str, timeout: int = 300) -> Any:
+    """Run the `tiaki` command in a fresh process on its own embedded database in `data_dir`."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIAKI_", "DJANGO_"))}
+    env.update({"TIAKI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "tiaki.config.settings.base"})
+    return subprocess.run(
+        [sys.executable, "-m", "tiaki.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from ..conftest import run_tiaki as _tiaki
+
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="edits the SQLite file directly; the PostgreSQL run covers the same logic in test_audit.py",
 )
-
-
-def _tiaki(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIAKI_", "DJANGO_"))}
-    env.update({"TIAKI_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "tiaki.config.settings.base"})
-    return subprocess.run(
-        [sys.executable, "-m", "tiaki.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_tiaki_audit_verify_names_the_event_edited_in_sqlite(tmp_path: Path) -> None:

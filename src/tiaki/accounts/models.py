@@ -21,6 +21,12 @@ class OrganisationType(models.TextChoices):
 
 
 class Organisation(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short stable identifier used by imports, exports and partner systems, e.g. NZ-IMM-BKK."),
+    )
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     org_type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import ApiKey, Membership, Organisation, User
@@ -26,13 +27,25 @@ def _require_admin(actor: Any, organisation: Organisation) -> None:
 
 
 def organisation_create(
-    *, actor: Any, name: str, org_type: str, country: str, city: str = "", short_name: str = ""
+    *,
+    actor: Any,
+    name: str,
+    org_type: str,
+    country: str,
+    city: str = "",
+    short_name: str = "",
+    code: str = "",
 ) -> Organisation:
     if actor is not None and not getattr(actor, "is_superuser", False):
         raise policy.Denied(Permission.ORG_ADMIN, _("only a platform superuser adds organisations"))
     with transaction.atomic():
         organisation = Organisation(
-            name=name, org_type=org_type, country=country.upper(), city=city, short_name=short_name
+            code=code or slugify(name)[:40].upper(),
+            name=name,
+            org_type=org_type,
+            country=country.upper(),
+            city=city,
+            short_name=short_name,
         )
         organisation.full_clean()
         organisation.save()
@@ -41,7 +54,7 @@ def organisation_create(
             action="organisation.create",
             target=organisation,
             organisation=organisation,
-            details={"org_type": org_type, "country": organisation.country},
+            details={"code": organisation.code, "org_type": org_type, "country": organisation.country},
         )
     return organisation
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Organisation
@@ -27,15 +28,20 @@ def report_submit(
     country: str = "",
     place: str = "",
     occurred_on: dt.date | None = None,
+    received_at: dt.datetime | None = None,
 ) -> Report:
-    """Record a report from a partner (form, interview, API or import) for `organisation`."""
-    policy.require(actor, Permission.REPORT_CREATE, organisation)
+    """Record a report for `organisation`.
+
+    `actor=None` is the system: public tips (whose reporters have no account) and operator imports.
+    """
+    if actor is not None:
+        policy.require(actor, Permission.REPORT_CREATE, organisation)
     narrative = narrative.strip()
     if not narrative:
         raise ValidationError({"narrative": _("Describe what happened.")})
     if len(narrative) > MAX_NARRATIVE_CHARS:
         raise ValidationError({"narrative": _("The description is too long.")})
-    if channel not in Channel.values or channel == Channel.PUBLIC_TIP:
+    if channel not in Channel.values or (channel == Channel.PUBLIC_TIP and actor is not None):
         raise ValidationError({"channel": _("Unknown channel.")})
     with transaction.atomic():
         report = Report.objects.create(
@@ -46,6 +52,7 @@ def report_submit(
             country=country.upper(),
             place=place,
             occurred_on=occurred_on,
+            received_at=received_at or timezone.now(),
             created_by=actor,
         )
         audit.record(

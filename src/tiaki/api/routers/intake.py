@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tiaki.accounts.models import Organisation
@@ -72,7 +72,7 @@ def get_report(request: HttpRequest, report_id: int) -> Report:
     summary="Submit a report",
     openapi_extra=declares(Permission.REPORT_CREATE),
 )
-def submit_report(request: HttpRequest, payload: ReportIn) -> tuple[int, Report]:
+def submit_report(request: HttpRequest, payload: ReportIn) -> Status[Report]:
     user = request.auth  # type: ignore[attr-defined]
     allowed = policy.require(user, Permission.REPORT_CREATE)
     organisation_id = payload.organisation_id
@@ -92,4 +92,4 @@ def submit_report(request: HttpRequest, payload: ReportIn) -> tuple[int, Report]
         place=payload.place,
         occurred_on=payload.occurred_on,
     )
-    return 201, report
+    return Status(201, report)

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from tiaki.web.demo import seed_partnership
+from django.conf import settings
+
+from tiaki.web.demo import set_up
 
 
 class Command(BaseCommand):
@@ -22,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stderr.write("database ready")
-        accounts = seed_partnership()
+        accounts = set_up(data_dir=settings.DATA_DIR, people=options["people"], progress=self.stderr.write)
         self._print_accounts(accounts)
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])
@@ -32,11 +34,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "code: add the TOTP key to an authenticator app, or run `tiaki otp-code USERNAME`.\n"
         )
-        header = f"{'username':<20} {'password':<32} {'role':<26} {'organisation':<44} TOTP key"
+        header = f"{'username':<20} {'password':<32} {'role':<26} {'organisation':<12} TOTP key"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for a in accounts:
             self.stdout.write(
-                f"{a.username:<20} {a.password:<32} {a.role:<26} {a.organisation:<44} {a.totp_secret}"
+                f"{a.username:<20} {a.password:<32} {a.role:<26} {a.organisation:<12} {a.totp_secret}"
             )
         self.stdout.write("")
