@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("tiaki.web.urls")),
     path("accounts/", include("tiaki.accounts.urls")),
     path("reports/", include("tiaki.intake.urls")),
+    path("cases/", include("tiaki.cases.urls")),
     path("governance/", include("tiaki.governance.urls")),
     path("admin/", admin_site.urls),
 )

@@ -141,6 +141,10 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 class EncryptedJSONField(EncryptedMixin, models.TextField):
     """Structured personal data (e.g. a survivor's identity) as one encrypted JSON document."""
 
+    # Tell django-stubs what Python type the field holds (a JSON document, not the stored text).
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def _to_bytes(self, value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
 

@@ -41,8 +41,11 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
         services.report_set_status(actor=request.user, report=report, status=form.cleaned_data["status"])
         return redirect("intake:report_detail", report_id=report.pk)
     can_triage = policy.has(request.user, Permission.REPORT_TRIAGE, report.organisation_id)
+    can_open_case = policy.has(request.user, Permission.CASE_EDIT, report.organisation_id)
     return render(
-        request, "intake/report_detail.html", {"report": report, "form": form, "can_triage": can_triage}
+        request,
+        "intake/report_detail.html",
+        {"report": report, "form": form, "can_triage": can_triage, "can_open_case": can_open_case},
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from tiaki.accounts import selectors as accounts_selectors
 from tiaki.accounts.models import Membership
 from tiaki.accounts.permissions import ROLE_PERMISSIONS, Permission
+from tiaki.cases import selectors as cases_selectors
 from tiaki.governance import policy
 from tiaki.governance import selectors as governance_selectors
 from tiaki.intake import selectors as intake_selectors
@@ -29,6 +30,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if Permission.REPORT_VIEW in held:
         context["report_counts"] = intake_selectors.report_counts_by_status(user=user)
         context["recent_reports"] = list(intake_selectors.report_list(user=user)[:5])
+    if Permission.CASE_VIEW in held:
+        context["case_counts"] = cases_selectors.case_counts_by_status(user=user)
+    if Permission.CASE_EDIT in held:
+        context["overdue_follow_ups"] = list(cases_selectors.follow_ups_overdue(user=user)[:10])
+    if Permission.REFERRAL_RECEIVE in held:
+        context["pending_referrals"] = (
+            cases_selectors.referral_list(user=user).filter(status="pending").count()
+        )
     if Permission.ORG_ADMIN in held:
         context["member_count"] = accounts_selectors.membership_list(user=user).count()
         context["api_key_count"] = (

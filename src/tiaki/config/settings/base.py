@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tiaki.accounts",
     "tiaki.governance",
     "tiaki.intake",
+    "tiaki.cases",
     "tiaki.screening",
     "tiaki.resolution",
     "tiaki.world",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-
-from django.conf import settings
 
 from tiaki.web.demo import set_up
 

@@ -1,0 +1,1 @@
+"""Survivor cases: consent, assessments, support plans, referrals and transfers, shelters, safe return."""

@@ -1,0 +1,156 @@
+"""Reads of cases through the policy layer; identity reads are audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from tiaki.accounts.permissions import Permission
+from tiaki.cases.access import CaseAccess, case_access
+from tiaki.cases.models import Case, FollowUp, Referral, ReferralStatus, Shelter
+from tiaki.cases.vocab import IDENTITY_LABELS, CaseStatus
+from tiaki.governance import audit, policy
+
+
+def case_list(*, user: Any, status: str | None = None, child: bool | None = None) -> models.QuerySet[Case]:
+    """Cases the user may know of, newest first, with what the list page shows (no identity)."""
+    cases = policy.scoped(user, Permission.CASE_VIEW, Case.objects.select_related("organisation"))
+    if status:
+        cases = cases.filter(status=status)
+    if child is not None:
+        cases = cases.filter(is_child=child)
+    next_due = FollowUp.objects.filter(case=models.OuterRef("pk"), done_on__isnull=True).order_by("due_on")
+    return cases.annotate(next_follow_up=models.Subquery(next_due.values("due_on")[:1]))
+
+
+def case_counts_by_status(*, user: Any) -> dict[str, int]:
+    rows = (
+        policy.scoped(user, Permission.CASE_VIEW, Case.objects.all())
+        .order_by()
+        .values_list("status")
+        .annotate(n=models.Count("id"))
+    )
+    counts = {status.value: 0 for status in CaseStatus}
+    counts.update(dict(rows))
+    return counts
+
+
+@dataclass
+class CaseView:
+    case: Case
+    access: CaseAccess
+    identity: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def identity_rows(self) -> list[tuple[str, Any]]:
+        return identity_rows(self.identity)
+
+
+def identity_rows(identity: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Identity fields with their translated labels, in a stable order."""
+    return [(str(IDENTITY_LABELS.get(key, key)), identity[key]) for key in IDENTITY_LABELS if key in identity]
+
+
+def case_get(*, user: Any, case_id: int) -> Case:
+    return case_list(user=user).get(pk=case_id)
+
+
+def case_read(*, user: Any, case_id: int) -> CaseView:
+    """One case as this user may see it. Showing identity is itself recorded in the audit trail."""
+    case = case_get(user=user, case_id=case_id)
+    access = case_access(user, case)
+    view = CaseView(case=case, access=access)
+    if access.identity:
+        with transaction.atomic():
+            audit.record(
+                actor=user, action="case.identity.read", target=case, organisation=case.organisation_id
+            )
+        view.identity = case.identity
+    return view
+
+
+def referral_list(*, user: Any, direction: str = "incoming") -> models.QuerySet[Referral]:
+    orgs = policy.organisations_with(
+        user, Permission.REFERRAL_RECEIVE if direction == "incoming" else Permission.REFERRAL_SEND
+    )
+    referrals = policy.scoped(
+        user,
+        Permission.REFERRAL_RECEIVE if direction == "incoming" else Permission.REFERRAL_SEND,
+        Referral.objects.select_related("case", "from_organisation", "to_organisation"),
+    )
+    field_name = "to_organisation__in" if direction == "incoming" else "from_organisation__in"
+    return referrals.filter(**{field_name: orgs})
+
+
+def referral_get(*, user: Any, referral_id: int) -> Referral:
+    """A referral sent to or by one of the user's organisations."""
+    for direction in ("incoming", "outgoing"):
+        try:
+            return referral_list(user=user, direction=direction).get(pk=referral_id)
+        except (Referral.DoesNotExist, policy.Denied):
+            continue
+    raise Referral.DoesNotExist
+
+
+def referral_read(*, user: Any, referral_id: int) -> tuple[Referral, dict[str, Any]]:
+    """A referral with the identity it carries, if any - only for the receiving organisation, audited."""
+    referral = referral_get(user=user, referral_id=referral_id)
+    identity: dict[str, Any] = {}
+    receiving = referral.to_organisation_id in policy.organisations_with(user, Permission.REFERRAL_RECEIVE)
+    if (
+        receiving
+        and "identity" in referral.shared_parts
+        and referral.status in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
+        and policy.has(user, Permission.CASE_VIEW_IDENTITY, referral.to_organisation_id)
+    ):
+        with transaction.atomic():
+            audit.record(
+                actor=user,
+                action="case.identity.read",
+                target=referral.case,
+                organisation=referral.to_organisation_id,
+                details={"referral": referral.pk},
+            )
+        identity = referral.case.identity
+    return referral, identity
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def follow_ups_due(*, user: Any) -> models.QuerySet[FollowUp]:
+    """Follow-ups the user's organisations are responsible for, soonest first."""
+    orgs = policy.organisations_with(user, Permission.CASE_EDIT)
+    return policy.scoped(user, Permission.CASE_EDIT, FollowUp.objects.select_related("case")).filter(
+        organisation__in=orgs
+    )
+
+
+def follow_ups_overdue(*, user: Any) -> models.QuerySet[FollowUp]:
+    return follow_ups_due(user=user).filter(done_on__isnull=True, due_on__lt=today())
+
+
+def cases_awaiting_placement(*, user: Any, shelter: Shelter) -> models.QuerySet[Case]:
+    """Cases referred to (and accepted by) the shelter's organisation with no current placement there."""
+    policy.require(user, Permission.SHELTER_VIEW, shelter.organisation_id)
+    accepted = Referral.objects.filter(
+        to_organisation=shelter.organisation_id, status=ReferralStatus.ACCEPTED
+    )
+    return (
+        Case.objects.filter(
+            models.Q(pk__in=accepted.values("case_id")) | models.Q(organisation=shelter.organisation_id)
+        )
+        .exclude(placements__shelter=shelter, placements__ended_on__isnull=True)
+        .filter(status__in=["Active", "FollowUp"])
+    )
+
+
+def shelter_list(*, user: Any) -> models.QuerySet[Shelter]:
+    return policy.scoped(
+        user, Permission.SHELTER_VIEW, Shelter.objects.select_related("organisation")
+    ).annotate(occupied=models.Count("placements", filter=models.Q(placements__ended_on__isnull=True)))
