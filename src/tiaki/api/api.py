@@ -39,10 +39,11 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _mount() -> None:
-    from tiaki.api.routers import accounts, intake
+    from tiaki.api.routers import accounts, cases, intake
 
     api.add_router("/accounts", accounts.router)
     api.add_router("/reports", intake.router)
+    api.add_router("", cases.router)
 
 
 _mount()

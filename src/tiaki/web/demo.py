@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import datetime as dt
-import json
 import secrets
 import tomllib
 from collections.abc import Callable
@@ -13,14 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiaki.accounts import services as accounts_services
 from tiaki.accounts.models import Organisation, User
 from tiaki.governance import policy
-from tiaki.intake import services as intake_services
-from tiaki.intake.models import Report
+from tiaki.world import load
 
 ACCOUNTS_FILE = Path(__file__).parent / "data" / "demo_accounts.toml"
 DEMO_SEED = 2026
@@ -51,52 +46,6 @@ def build_world(directory: Path, *, people: int, progress: Progress) -> Path:
     progress(f"generating a synthetic world of {people:,} people in {directory}")
     generate(people=people, seed=DEMO_SEED, out=directory)
     return directory
-
-
-def load_organisations(world: Path) -> dict[str, Organisation]:
-    organisations = {o.code: o for o in Organisation.objects.all()}
-    with (world / "organisations.csv").open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["org_id"] not in organisations:
-                organisations[row["org_id"]] = accounts_services.organisation_create(
-                    actor=None,
-                    code=row["org_id"],
-                    name=row["name"],
-                    org_type=row["org_type"],
-                    country=row["country"],
-                    city=row["city"],
-                )
-    return organisations
-
-
-def load_reports(world: Path, organisations: dict[str, Organisation], progress: Progress) -> int:
-    if Report.objects.exists():
-        return 0
-    loaded = 0
-    with (world / "reports.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            occurred_on = dt.date.fromisoformat(row["occurred_on"]) if row.get("occurred_on") else None
-            received = (
-                dt.datetime.combine(occurred_on, dt.time(9), tzinfo=dt.UTC) + dt.timedelta(days=3)
-                if occurred_on
-                else timezone.now()
-            )
-            intake_services.report_submit(
-                actor=None,
-                organisation=organisations[row["org_id"]],
-                channel=row["channel"],
-                narrative=row["narrative"],
-                language=row.get("lang", ""),
-                country=row.get("country", ""),
-                place=row.get("place", ""),
-                occurred_on=occurred_on,
-                received_at=received,
-            )
-            loaded += 1
-            if loaded % 500 == 0:
-                progress(f"  {loaded:,} reports loaded")
-    return loaded
 
 
 def seed_accounts(organisations: dict[str, Organisation], path: Path = ACCOUNTS_FILE) -> list[DemoAccount]:
@@ -138,8 +87,9 @@ def seed_accounts(organisations: dict[str, Organisation], path: Path = ACCOUNTS_
 
 def set_up(*, data_dir: Path, people: int, progress: Progress) -> list[DemoAccount]:
     world = build_world(data_dir / "world", people=people, progress=progress)
-    organisations = load_organisations(world)
-    loaded = load_reports(world, organisations, progress)
-    if loaded:
+    organisations = load.organisations(world)
+    load.sharing_agreements(organisations)
+    if loaded := load.reports(world, organisations, progress):
         progress(f"{loaded:,} reports loaded")
+    load.cases(world, organisations, progress)
     return seed_accounts(organisations)

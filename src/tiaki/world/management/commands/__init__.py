@@ -1,0 +1,1 @@
+"""The `tiaki world` command."""
