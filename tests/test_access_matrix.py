@@ -7,10 +7,12 @@ another organisation's object — asserting nothing leaks and nothing changes.
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
+import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,12 +24,11 @@ from tiaki.accounts.models import Organisation, User
 from tiaki.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from tiaki.api.access import AUTHENTICATED, EXTENSION
 from tiaki.api.api import api
-from tiaki.cases.models import Case
 from tiaki.governance.models import AuditEvent
 from tiaki.intake.models import Channel, Report
 from tiaki.web.access import PUBLIC, SIGNED_IN, STAFF
 
-from .conftest import verified, verified_client
+from .conftest import verified_client
 
 MISSING_ID = 987654
 
@@ -92,163 +93,35 @@ def _api_key(organisation: Organisation) -> dict[str, int]:
     return {"key_id": key.pk}
 
 
-def _case(organisation: Organisation) -> Any:
-    from tiaki.cases import services as case_services
+def _collect(name: str, default: Any) -> Any:
+    """Merge one registry (OBJECT_FACTORIES, PUBLIC_PAGES or API_BODIES) from every tests/<app>/factories.py.
 
-    worker = accounts_services.user_create(
-        actor=None,
-        organisation=organisation,
-        username=f"cw{Case.objects.count()}-{organisation.pk}",
-        password=None,
-        role=Role.CASE_SUPERVISOR,
-    )
-    verified(worker)
-    return case_services.case_open(
-        actor=worker, organisation=organisation, identity={"first_name": "LEAK-MARKER"}, gender="Feminine"
-    ), worker
-
-
-def _case_ids(organisation: Organisation) -> dict[str, int]:
-    return {"case_id": _case(organisation)[0].pk}
-
-
-def _consent(organisation: Organisation) -> dict[str, int]:
-    from tiaki.cases import services as case_services
-
-    case, worker = _case(organisation)
-    return {"consent_id": case_services.consent_record(actor=worker, case=case, purpose="services").pk}
+    Each app registers its own object pages and public pages there, so the matrix covers new apps as soon
+    as they add pages, and an app that forgets fails the completeness tests below.
+    """
+    merged = default
+    for module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if not module_info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tests.{module_info.name}.factories")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"tests.{module_info.name}.factories":
+                raise
+            continue
+        registry = getattr(module, name, None)
+        if registry:
+            merged = merged | registry
+    return merged
 
 
-def _support_plan(organisation: Organisation) -> dict[str, int]:
-    from tiaki.cases import services as case_services
-
-    case, worker = _case(organisation)
-    plan = case_services.support_plan_add(
-        actor=worker, case=case, support_type="Health", objectives="LEAK-MARKER", provider=organisation
-    )
-    return {"plan_id": plan.pk}
-
-
-def _return_plan(organisation: Organisation) -> Any:
-    from tiaki.cases import services as case_services
-
-    case, worker = _case(organisation)
-    case_services.consent_record(actor=worker, case=case, purpose="safe_return")
-    return case_services.return_plan_create(
-        actor=worker, case=case, from_country="TH", to_country="VN", receiving_organisation=organisation
-    ), worker
-
-
-def _step(organisation: Organisation) -> dict[str, int]:
-    return {"step_id": _return_plan(organisation)[0].steps.first().pk}
-
-
-def _follow_up(organisation: Organisation) -> dict[str, int]:
-    from tiaki.cases import services as case_services
-    from tiaki.cases.models import ReturnStepKind
-
-    plan, worker = _return_plan(organisation)
-    step = plan.steps.get(kind=ReturnStepKind.RECEPTION)
-    case_services.return_step_complete(actor=worker, step=step, done_on=dt.date(2026, 1, 5))
-    return {"follow_up_id": plan.case.follow_ups.first().pk}
-
-
-def _referral_to(organisation: Organisation) -> dict[str, int]:
-    from tiaki.cases import services as case_services
-    from tiaki.governance.services import sharing_agreement_set
-
-    sender_org = accounts_services.organisation_create(
-        actor=None, name=f"Sender for {organisation.pk}", org_type="law_enforcement", country="TH"
-    )
-    case, worker = _case(sender_org)
-    sharing_agreement_set(
-        actor=None,
-        provider=sender_org,
-        recipient=organisation,
-        referrals=True,
-        valid_from=dt.date(2020, 1, 1),
-    )
-    referral = case_services.referral_send(
-        actor=worker,
-        case=case,
-        to_organisation=organisation,
-        reason="AdditionalServicesRequired",
-        shared_parts=["needs"],
-    )
-    return {"referral_id": referral.pk}
-
-
-def _referral_from(organisation: Organisation) -> dict[str, int]:
-    from tiaki.cases import services as case_services
-    from tiaki.governance.services import sharing_agreement_set
-
-    receiver = accounts_services.organisation_create(
-        actor=None, name=f"Receiver for {organisation.pk}", org_type="ngo", country="VN"
-    )
-    case, worker = _case(organisation)
-    sharing_agreement_set(
-        actor=None, provider=organisation, recipient=receiver, referrals=True, valid_from=dt.date(2020, 1, 1)
-    )
-    referral = case_services.referral_send(
-        actor=worker,
-        case=case,
-        to_organisation=receiver,
-        reason="AdditionalServicesRequired",
-        shared_parts=["needs"],
-    )
-    return {"referral_id": referral.pk}
-
-
-def _shelter(organisation: Organisation) -> Any:
-    from tiaki.cases import services as case_services
-
-    return case_services.shelter_create(
-        actor=None,
-        organisation=organisation,
-        name=f"LEAK-MARKER {organisation.pk}",
-        country="TH",
-        capacity=10,
-    )
-
-
-def _shelter_ids(organisation: Organisation) -> dict[str, int]:
-    return {"shelter_id": _shelter(organisation).pk}
-
-
-def _placement(organisation: Organisation) -> dict[str, int]:
-    from tiaki.cases.models import Placement
-
-    case, worker = _case(organisation)
-    placement = Placement.objects.create(
-        case=case, shelter=_shelter(organisation), started_on=dt.date(2026, 1, 1), placed_by=worker
-    )
-    return {"placement_id": placement.pk}
-
-
-OBJECT_FACTORIES: dict[str, Callable[[Organisation], dict[str, int]]] = {
-    "intake:report_detail": _report,
-    "accounts:api_key_revoke": _api_key,
-    "cases:detail": _case_ids,
-    "cases:consent_add": _case_ids,
-    "cases:refer": _case_ids,
-    "cases:return_plan": _case_ids,
-    "cases:note_add": _case_ids,
-    "cases:event_add": _case_ids,
-    "cases:assessment_add": _case_ids,
-    "cases:support_plan_add": _case_ids,
-    "cases:best_interests": _case_ids,
-    "cases:close": _case_ids,
-    "cases:consent_withdraw": _consent,
-    "cases:support_plan_approve": _support_plan,
-    "cases:return_step_done": _step,
-    "cases:follow_up_done": _follow_up,
-    "cases:referral_detail": _referral_to,
-    "cases:referral_respond": _referral_to,
-    "cases:referral_revoke": _referral_from,
-    "cases:shelter_detail": _shelter_ids,
-    "cases:placement_start": _shelter_ids,
-    "cases:placement_end": _placement,
-}
+OBJECT_FACTORIES: dict[str, Callable[[Organisation], dict[str, int]]] = _collect(
+    "OBJECT_FACTORIES",
+    {
+        "intake:report_detail": _report,
+        "accounts:api_key_revoke": _api_key,
+    },
+)
 
 
 def test_every_page_declares_its_access() -> None:
@@ -262,7 +135,7 @@ def test_every_object_page_has_a_factory_for_the_cross_organisation_check() -> N
     assert missing == []
 
 
-PUBLIC_PAGES = {"set_language", "healthz", "accounts:login"}
+PUBLIC_PAGES = _collect("PUBLIC_PAGES", {"set_language", "healthz", "accounts:login"})
 
 
 def test_the_public_pages_are_exactly_the_expected_ones() -> None:
@@ -365,9 +238,12 @@ OPERATIONS = [
 ]
 
 # Minimal valid bodies for operations that take one, so the permission check (not validation) is reached.
-BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("/api/v1/reports", "POST"): {"narrative": "They took our passports at the border."},
-}
+BODIES: dict[tuple[str, str], dict[str, Any]] = _collect(
+    "API_BODIES",
+    {
+        ("/api/v1/reports", "POST"): {"narrative": "They took our passports at the border."},
+    },
+)
 
 
 def _api_url(path: str) -> str:

@@ -41,7 +41,7 @@ def _sign_in(browser: Any, base: str, user: User) -> Any:
         f"{totp(TOTPDevice.objects.get(user=user).bin_key):06d}"
     )
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/en/$"))
+    page.wait_for_url(re.compile(r"/en/staff/$"))
     return page
 
 

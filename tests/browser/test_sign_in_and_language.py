@@ -42,7 +42,7 @@ def test_sign_in_with_second_factor_then_switch_language(
     device = TOTPDevice.objects.get(user=user)
     page.get_by_label(re.compile("Six-digit code")).fill(_code_for(device.bin_key))
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/en/$"))
+    page.wait_for_url(re.compile(r"/en/staff/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Kia ora, Aroha Ngata"
     assert page.get_by_role("link", name="Triage queue").is_visible()
     screenshot(page, "home-en")
@@ -50,7 +50,7 @@ def test_sign_in_with_second_factor_then_switch_language(
     english_sign_out = page.get_by_role("button", name="Sign out").inner_text()
     page.get_by_label("Language").select_option("vi")
     page.get_by_role("button", name="Change").click()
-    page.wait_for_url(re.compile(r"/vi/$"))
+    page.wait_for_url(re.compile(r"/vi/staff/$"))
     assert page.locator("html").get_attribute("lang") == "vi"
     vietnamese_sign_out = page.locator("nav form button").inner_text()
     assert vietnamese_sign_out != english_sign_out  # the interface really is translated
@@ -58,7 +58,7 @@ def test_sign_in_with_second_factor_then_switch_language(
 
     page.locator("#language-select").select_option("th")
     page.locator("form.language button").click()
-    page.wait_for_url(re.compile(r"/th/$"))
+    page.wait_for_url(re.compile(r"/th/staff/$"))
     assert page.locator("html").get_attribute("lang") == "th"
 
 
@@ -74,5 +74,5 @@ def test_first_sign_in_enrols_an_authenticator_in_the_browser(
     page.get_by_label(re.compile("Six-digit code")).fill(_code_for(base64.b32decode(secret)))
     screenshot(page, "enrol")
     page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url(re.compile(r"/en/$"))
+    page.wait_for_url(re.compile(r"/en/staff/$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Kia ora")

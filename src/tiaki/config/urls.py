@@ -15,7 +15,11 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("tiaki.web.urls")),
+    path("", include("tiaki.community.urls")),
+    path("staff/", include("tiaki.web.urls")),
+    path("intelligence/", include("tiaki.intelligence.urls")),
+    path("programmes/", include("tiaki.programmes.urls")),
+    path("stats/", include("tiaki.stats.urls")),
     path("accounts/", include("tiaki.accounts.urls")),
     path("reports/", include("tiaki.intake.urls")),
     path("cases/", include("tiaki.cases.urls")),

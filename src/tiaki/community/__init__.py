@@ -1,0 +1,1 @@
+"""Public community portal: learn the signs, report anonymously, get help, Safe Migration Passport."""

@@ -1,0 +1,6 @@
+"""URLs for community."""
+
+from django.urls import path  # noqa: F401 - pages are added as they are built
+
+app_name = "community"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Graded intelligence, entities and relations, network analytics, alerts and the link chart."""

@@ -1,0 +1,1 @@
+"""Prevention programmes: partnerships, outreach events, campaigns, trainings and knowledge tests."""

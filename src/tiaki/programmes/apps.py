@@ -1,0 +1,9 @@
+"""App configuration for programmes."""
+
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "tiaki.programmes"
+    label = "programmes"
+    verbose_name = "Programmes"

@@ -1,0 +1,1 @@
+"""Privacy-safe statistics: small-cell protection, differential privacy, dashboards and releases."""
