@@ -173,3 +173,39 @@ OBJECT_FACTORIES: dict[str, Callable[[Organisation], dict[str, int]]] = {
 API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/v1/referrals/{referral_id}/decision", "POST"): {"decision": "decline"},
 }
+
+
+def _attachment(organisation: Organisation) -> dict[str, int]:
+    import io
+
+    from PIL import Image
+
+    from tiaki.cases import services as case_services
+
+    case, worker = _case(organisation)
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(image, format="PNG")
+    attachment = case_services.attachment_add(
+        actor=worker, case=case, filename="LEAK-MARKER.png", data=image.getvalue()
+    )
+    return {"attachment_id": attachment.pk}
+
+
+def _task(organisation: Organisation) -> dict[str, int]:
+    from tiaki.cases import services as case_services
+
+    case, worker = _case(organisation)
+    task = case_services.task_add(
+        actor=worker, case=case, title="LEAK-MARKER", due_on=dt.date(2026, 12, 1), assigned_to=worker
+    )
+    return {"task_id": task.pk}
+
+
+OBJECT_FACTORIES.update(
+    {
+        "cases:attachment_add": _case_ids,
+        "cases:attachment_download": _attachment,
+        "cases:task_add": _case_ids,
+        "cases:task_done": _task,
+    }
+)

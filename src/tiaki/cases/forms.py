@@ -149,3 +149,12 @@ class SupportPlanForm(forms.Form):
 class PlacementForm(forms.Form):
     case_id = forms.IntegerField(label=_("Case"), widget=forms.HiddenInput)
     started_on = forms.DateField(label=_("Arrived on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Photo (JPEG, PNG or WebP, up to 10 MB)"))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))

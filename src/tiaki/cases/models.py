@@ -342,3 +342,40 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"note on {self.case}"
+
+
+class Attachment(models.Model):
+    """A file on a case. Stored encrypted outside the database; images are re-encoded without metadata."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    storage_key = models.UUIDField(unique=True, editable=False)
+    filename = EncryptedTextField(_("file name"))
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.storage_key}"
+
+
+class CaseTask(models.Model):
+    """A to-do on a case with a due date: what caseworkers are reminded of on their home page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = EncryptedTextField(_("task"))
+    due_on = models.DateField(_("due"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"task on {self.case}"

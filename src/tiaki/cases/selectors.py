@@ -10,8 +10,18 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tiaki.accounts.permissions import Permission
+from tiaki.cases import files
 from tiaki.cases.access import CaseAccess, case_access
-from tiaki.cases.models import Case, FollowUp, Referral, ReferralStatus, Shelter
+from tiaki.cases.models import (
+    Attachment,
+    Case,
+    CaseTask,
+    FollowUp,
+    Referral,
+    ReferralStatus,
+    Shelter,
+    SupportPlan,
+)
 from tiaki.cases.vocab import IDENTITY_LABELS, CaseStatus
 from tiaki.governance import audit, policy
 
@@ -159,3 +169,46 @@ def shelter_list(*, user: Any) -> models.QuerySet[Shelter]:
     return policy.scoped(
         user, Permission.SHELTER_VIEW, Shelter.objects.select_related("organisation")
     ).annotate(occupied=models.Count("placements", filter=models.Q(placements__ended_on__isnull=True)))
+
+
+def attachment_read(*, user: Any, attachment_id: int) -> tuple[Attachment, bytes]:
+    """An attachment's decrypted bytes for someone who may edit its case; the read is audited."""
+    attachment = Attachment.objects.select_related("case").get(
+        pk=attachment_id, case__in=_visible_cases(user)
+    )
+    if not case_access(user, attachment.case).can_edit:
+        raise Attachment.DoesNotExist
+    with transaction.atomic():
+        audit.record(
+            actor=user,
+            action="attachment.read",
+            target=attachment.case,
+            details={"attachment": attachment.pk},
+        )
+    return attachment, files.load(attachment.storage_key)
+
+
+def tasks_open(*, user: Any) -> models.QuerySet[CaseTask]:
+    """The user's own open tasks on cases they can still see, soonest first."""
+    return CaseTask.objects.filter(
+        assigned_to=user, done_at__isnull=True, case__in=_visible_cases(user)
+    ).select_related("case")
+
+
+def approvals_waiting(*, user: Any) -> dict[str, Any]:
+    """What a supervisor must decide: children's best-interests decisions and support plans."""
+    organisations = policy.require(user, Permission.CASE_APPROVE)
+    cases = _visible_cases(user).filter(organisation__in=organisations)
+    return {
+        "best_interests": cases.filter(is_child=True, best_interests_approved_at__isnull=True)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
+        .defer("identity"),
+        "plans": SupportPlan.objects.filter(case__in=cases, approved_at__isnull=True).select_related("case"),
+    }
+
+
+def task_get(*, user: Any, task_id: int) -> CaseTask:
+    """An open task on a case the user can see (anyone working on the case may close it)."""
+    return CaseTask.objects.select_related("case").get(
+        pk=task_id, done_at__isnull=True, case__in=_visible_cases(user)
+    )

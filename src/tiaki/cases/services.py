@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
+from tiaki.cases import files
 from tiaki.cases.access import case_access
 from tiaki.cases.models import (
     SHAREABLE_PARTS,
     Assessment,
+    Attachment,
     Case,
     CaseNote,
+    CaseTask,
     Consent,
     ConsentPurpose,
     FollowUp,
@@ -655,3 +658,51 @@ def service_delivered(
             actor=actor, action="service.delivered", target=plan.case, details={"type": plan.support_type}
         )
     return delivery
+
+
+def attachment_add(*, actor: Any, case: Case, filename: str, data: bytes) -> Attachment:
+    """Attach a photo: metadata stripped, encrypted at rest; the file is removed again if the save fails."""
+    _editable(actor, case)
+    clean, content_type = files.strip_metadata(data)
+    key = files.store(clean)
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                case=case,
+                storage_key=key,
+                filename=filename[:200],
+                content_type=content_type,
+                size=len(clean),
+                uploaded_by=actor,
+            )
+            audit.record(
+                actor=actor,
+                action="attachment.add",
+                target=case,
+                details={"attachment": attachment.pk, "type": content_type},
+            )
+    except BaseException:
+        files.delete(key)
+        raise
+    return attachment
+
+
+def task_add(*, actor: Any, case: Case, title: str, due_on: dt.date, assigned_to: Any) -> CaseTask:
+    _editable(actor, case)
+    if not case_access(assigned_to, case).can_edit:
+        raise ValidationError({"assigned_to": _("That person cannot work on this case.")})
+    with transaction.atomic():
+        task = CaseTask.objects.create(
+            case=case, title=title, due_on=due_on, assigned_to=assigned_to, created_by=actor
+        )
+        audit.record(actor=actor, action="task.add", target=case, details={"task": task.pk})
+    return task
+
+
+def task_done(*, actor: Any, task: CaseTask) -> CaseTask:
+    _editable(actor, task.case)
+    with transaction.atomic():
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        audit.record(actor=actor, action="task.done", target=task.case, details={"task": task.pk})
+    return task

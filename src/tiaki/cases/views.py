@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,40 +16,27 @@ from django.views.decorators.http import require_POST
 
 from tiaki.accounts import selectors as accounts_selectors
 from tiaki.accounts.permissions import Permission
-from tiaki.cases import forms, selectors, services
+from tiaki.cases import files, forms, selectors, services
 from tiaki.cases.models import (
     Case,
     Consent,
-    FollowUp,
     Placement,
-    Referral,
     ReferralStatus,
     ReturnPlan,
     ReturnStep,
-    Shelter,
     SupportPlan,
 )
 from tiaki.cases.vocab import CaseStatus
 from tiaki.governance import policy
 from tiaki.intake import selectors as intake_selectors
-from tiaki.intake.models import Report
 from tiaki.web.access import AuthenticatedRequest, requires
 
 
 def _or_404(load: Callable[[], Any]) -> Any:
+    """Load through a selector; "does not exist" and "not yours" look the same to the caller."""
     try:
         return load()
-    except (
-        Case.DoesNotExist,
-        Referral.DoesNotExist,
-        Report.DoesNotExist,
-        Shelter.DoesNotExist,
-        Consent.DoesNotExist,
-        FollowUp.DoesNotExist,
-        ReturnStep.DoesNotExist,
-        Placement.DoesNotExist,
-        SupportPlan.DoesNotExist,
-    ) as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -150,6 +137,10 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         else None,
         "follow_ups": case.follow_ups.all() if "return" in parts else [],
         "notes": case.notes.select_related("author") if view.access.can_edit else [],
+        "tasks": case.tasks.select_related("assigned_to") if view.access.can_edit else [],
+        "attachments": case.attachments.all() if view.access.can_edit else [],
+        "task_form": forms.TaskForm(),
+        "attachment_form": forms.AttachmentForm(),
         "consent_form": forms.ConsentForm(),
         "note_form": forms.NoteForm(),
         "close_form": forms.CloseForm(),
@@ -517,3 +508,71 @@ def placement_end(request: AuthenticatedRequest, placement_id: int) -> HttpRespo
 
 def case_detail_url(case: Case) -> str:
     return reverse("cases:detail", kwargs={"case_id": case.pk})
+
+
+@require_POST
+@requires(Permission.CASE_EDIT)
+def attachment_add(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a photo to attach."))
+        return redirect(case_detail_url(case))
+    upload = form.cleaned_data["file"]
+    if upload.size > files.MAX_BYTES:
+        messages.error(request, _("The file is larger than 10 MB."))
+        return redirect(case_detail_url(case))
+    return _act(
+        request,
+        lambda: services.attachment_add(
+            actor=request.user, case=case, filename=upload.name, data=upload.read()
+        ),
+        _("Photo attached (location and camera details removed)."),
+        case_detail_url(case),
+    )
+
+
+@requires(Permission.CASE_EDIT)
+def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> HttpResponse:
+    attachment, data = _or_404(
+        lambda: selectors.attachment_read(user=request.user, attachment_id=attachment_id)
+    )
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@requires(Permission.CASE_EDIT)
+def task_add(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    form = forms.TaskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the task and its due date."))
+        return redirect(case_detail_url(case))
+    return _act(
+        request,
+        lambda: services.task_add(
+            actor=request.user, case=case, assigned_to=request.user, **form.cleaned_data
+        ),
+        _("Task added."),
+        case_detail_url(case),
+    )
+
+
+@require_POST
+@requires(Permission.CASE_EDIT)
+def task_done(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
+    task = _or_404(lambda: selectors.task_get(user=request.user, task_id=task_id))
+    return _act(
+        request,
+        lambda: services.task_done(actor=request.user, task=task),
+        _("Task done."),
+        case_detail_url(task.case),
+    )
+
+
+@requires(Permission.CASE_APPROVE)
+def approvals(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "cases/approvals.html", selectors.approvals_waiting(user=request.user))

@@ -34,6 +34,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["case_counts"] = cases_selectors.case_counts_by_status(user=user)
     if Permission.CASE_EDIT in held:
         context["overdue_follow_ups"] = list(cases_selectors.follow_ups_overdue(user=user)[:10])
+        context["my_tasks"] = list(cases_selectors.tasks_open(user=user)[:10])
     if Permission.REFERRAL_RECEIVE in held:
         context["pending_referrals"] = (
             cases_selectors.referral_list(user=user).filter(status="pending").count()

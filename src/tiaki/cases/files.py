@@ -1,0 +1,86 @@
+"""Encrypted file storage for case attachments, and metadata stripping for images."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from tiaki.governance.crypto import keyring
+
+MAX_BYTES = 10 * 1024 * 1024
+# Only formats we can re-encode: re-encoding is what removes EXIF (GPS position, camera serial, time).
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def _directory() -> Path:
+    path = Path(settings.DATA_DIR) / "attachments"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def _associated_data(key: uuid.UUID) -> bytes:
+    return f"attachment:{key}".encode()
+
+
+def strip_metadata(data: bytes) -> tuple[bytes, str]:
+    """Re-encode an image from its pixels only. Returns (bytes, content type)."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format or ""
+            if image_format not in IMAGE_FORMATS:
+                raise ValidationError(_("Only photos (JPEG, PNG or WebP) can be attached."))
+            image.load()
+            # Only the pixels (and palette) are carried over: EXIF, XMP, ICC and comments stay behind.
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            if image.mode == "P" and (palette := image.getpalette()):
+                clean.putpalette(palette)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValidationError(_("Only photos (JPEG, PNG or WebP) can be attached.")) from exc
+    out = io.BytesIO()
+    clean.save(out, format=image_format)
+    return out.getvalue(), IMAGE_FORMATS[image_format]
+
+
+def store(data: bytes) -> uuid.UUID:
+    key = uuid.uuid4()
+    token = keyring().encrypt(data, _associated_data(key))
+    path = _directory() / f"{key}.bin"
+    temporary = path.with_suffix(".part")
+    temporary.write_text(token)
+    temporary.chmod(0o600)
+    temporary.replace(path)
+    return key
+
+
+def load(key: uuid.UUID) -> bytes:
+    token = (_directory() / f"{key}.bin").read_text()
+    return keyring().decrypt(token, _associated_data(key))
+
+
+def delete(key: uuid.UUID) -> None:
+    (_directory() / f"{key}.bin").unlink(missing_ok=True)
+
+
+def rotate() -> int:
+    """Re-encrypt every stored attachment under the newest key (called by `tiaki keys rotate`)."""
+    ring = keyring()
+    rotated = 0
+    for path in _directory().glob("*.bin"):
+        token = path.read_text()
+        if token.split(":", 2)[1] == ring.current_id:
+            continue
+        key = uuid.UUID(path.stem)
+        temporary = path.with_suffix(".part")
+        temporary.write_text(ring.encrypt(ring.decrypt(token, _associated_data(key)), _associated_data(key)))
+        temporary.chmod(0o600)
+        temporary.replace(path)
+        rotated += 1
+    return rotated
