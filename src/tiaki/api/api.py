@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from tiaki.api.auth import AUTH
 from tiaki.governance import policy
@@ -30,6 +31,11 @@ def _denied(request: HttpRequest, exc: policy.Denied) -> HttpResponse:
 def _not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
     # Same answer for "does not exist" and "exists but not yours": no probing across organisations.
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(NinjaValidationError)
+def _unparseable(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Invalid input", "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(ValidationError)

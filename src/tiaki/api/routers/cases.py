@@ -1,21 +1,21 @@
 """Cases and referrals: the same policy and consent rules as the pages, for partner systems."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tiaki.accounts.permissions import Permission
 from tiaki.api.access import declares
-from tiaki.api.schemas import Problem
+from tiaki.api.pagination import BoundedLimitOffset
+from tiaki.api.schemas import Invalid, Problem
 from tiaki.cases import selectors, services
 from tiaki.cases.models import Case, Referral
 
 router = Router(tags=["cases"])
+CaseStatusValue = Literal["Active", "FollowUp", "Closed", "ClosedReferred"]
 
 
 class CaseSummary(Schema):
@@ -59,8 +59,8 @@ class Decision(Schema):
     summary="Cases the caller may know of (never identity)",
     openapi_extra=declares(Permission.CASE_VIEW),
 )
-@paginate(LimitOffsetPagination)
-def list_cases(request: HttpRequest, status: str | None = None) -> Any:
+@paginate(BoundedLimitOffset)
+def list_cases(request: HttpRequest, status: CaseStatusValue | None = None) -> Any:
     return selectors.case_list(user=request.auth, status=status)  # type: ignore[attr-defined]
 
 
@@ -89,14 +89,14 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="Referrals sent to the caller's organisations",
     openapi_extra=declares(Permission.REFERRAL_RECEIVE),
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def incoming_referrals(request: HttpRequest) -> Any:
     return selectors.referral_list(user=request.auth, direction="incoming")  # type: ignore[attr-defined]
 
 
 @router.post(
     "/referrals/{referral_id}/decision",
-    response={200: ReferralOut, 404: Problem, 422: Problem},
+    response={200: ReferralOut, 404: Problem, 422: Invalid},
     summary="Accept or decline a referral",
     openapi_extra=declares(Permission.REFERRAL_RECEIVE),
 )

@@ -1,22 +1,25 @@
 """Reports: partners submit them; permitted staff and systems list and read them."""
 
-from __future__ import annotations
-
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
 from tiaki.api.access import declares
-from tiaki.api.schemas import Problem
+from tiaki.api.pagination import BoundedLimitOffset
+from tiaki.api.schemas import Invalid, IsoDate, Problem
 from tiaki.governance import policy
 from tiaki.intake import selectors, services
 from tiaki.intake.models import Channel, Report
 
+# No `from __future__ import annotations` here: @paginate wraps the views, and django-ninja resolves
+# their parameter annotations from the wrapper's module, where string annotations would not resolve.
 router = Router(tags=["reports"])
+ReportStatusValue = Literal["new", "triaged", "linked", "closed"]
 
 
 class ReportSummary(Schema):
@@ -42,7 +45,7 @@ class ReportIn(Schema):
     language: str = Field("", max_length=8)
     country: str = Field("", pattern="^([A-Za-z]{2})?$")
     place: str = Field("", max_length=200)
-    occurred_on: dt.date | None = None
+    occurred_on: IsoDate | None = None
 
 
 @router.get(
@@ -51,8 +54,8 @@ class ReportIn(Schema):
     summary="Reports the caller may see, newest first",
     openapi_extra=declares(Permission.REPORT_VIEW),
 )
-@paginate(LimitOffsetPagination)
-def list_reports(request: HttpRequest, status: str | None = None) -> list[Report]:
+@paginate(BoundedLimitOffset)
+def list_reports(request: HttpRequest, status: ReportStatusValue | None = None) -> list[Report]:
     return selectors.report_list(user=request.auth, status=status)  # type: ignore[attr-defined, return-value]
 
 
@@ -68,7 +71,7 @@ def get_report(request: HttpRequest, report_id: int) -> Report:
 
 @router.post(
     "",
-    response={201: ReportOut, 403: Problem, 422: Problem},
+    response={201: ReportOut, 403: Problem, 422: Invalid},
     summary="Submit a report",
     openapi_extra=declares(Permission.REPORT_CREATE),
 )
