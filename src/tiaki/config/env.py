@@ -101,6 +101,14 @@ VARIABLES: tuple[Variable, ...] = (
         required_in_production=True,
     ),
     Variable(
+        "TIAKI_BACKUP_KEY",
+        _str,
+        None,
+        "Base64 32-byte key that seals backups (`tiaki backup`). Kept apart from the data keys, so a backup "
+        "and a data key must both be stolen to read anything. Generated outside production.",
+        secret=True,
+    ),
+    Variable(
         "TIAKI_ALLOWED_HOSTS",
         _list,
         "127.0.0.1,localhost",
@@ -165,21 +173,29 @@ def development_secrets(directory: Path) -> dict[str, Any]:
 
     Keeping generated secrets in one file means data encrypted by a demo stays readable after a restart.
     """
+    import base64
+
+    def key() -> str:
+        return base64.b64encode(secrets.token_bytes(32)).decode()
+
+    fresh: dict[str, Any] = {
+        "TIAKI_SECRET_KEY": secrets.token_urlsafe(50),
+        "TIAKI_DATA_KEYS": {"k1": key()},
+        "TIAKI_BLIND_INDEX_KEY": key(),
+        "TIAKI_BACKUP_KEY": key(),
+    }
     path = directory / "secrets.json"
     if path.exists():
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             raise ConfigurationError(f"{path} must not be readable by others (chmod 600 {path})")
         loaded: dict[str, Any] = json.loads(path.read_text())
+        missing = {name: value for name, value in fresh.items() if name not in loaded}
+        if missing:  # a secret introduced after this data directory was made: add it, keep the rest
+            loaded.update(missing)
+            path.write_text(json.dumps(loaded, indent=2))
         return loaded
-    import base64
-
-    generated = {
-        "TIAKI_SECRET_KEY": secrets.token_urlsafe(50),
-        "TIAKI_DATA_KEYS": {"k1": base64.b64encode(secrets.token_bytes(32)).decode()},
-        "TIAKI_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-    }
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        json.dump(generated, handle, indent=2)
-    return generated
+        json.dump(fresh, handle, indent=2)
+    return fresh

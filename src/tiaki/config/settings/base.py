@@ -25,10 +25,13 @@ def _secrets() -> dict[str, Any]:
     """Environment first; outside production, fall back to the generated 0600 file in the data dir."""
     values: dict[str, Any] = {}
     generated: dict[str, Any] | None = None
-    for name in ("TIAKI_SECRET_KEY", "TIAKI_DATA_KEYS", "TIAKI_BLIND_INDEX_KEY"):
+    for name in ("TIAKI_SECRET_KEY", "TIAKI_DATA_KEYS", "TIAKI_BLIND_INDEX_KEY", "TIAKI_BACKUP_KEY"):
         raw = env.read(name)
         if raw:
             values[name] = json.loads(raw) if name == "TIAKI_DATA_KEYS" else raw
+            continue
+        if env.read("TIAKI_ENV") == "production" and name == "TIAKI_BACKUP_KEY":
+            values[name] = ""  # optional in production: `tiaki backup` says so when it is missing
             continue
         if generated is None:
             generated = env.development_secrets(DATA_DIR)
@@ -41,6 +44,7 @@ SECRET_KEY: str = _SECRETS["TIAKI_SECRET_KEY"]
 # Data-encryption keys: {key_id: base64 key}; insertion order matters, the last key encrypts new data.
 TIAKI_DATA_KEYS: dict[str, str] = _SECRETS["TIAKI_DATA_KEYS"]
 TIAKI_BLIND_INDEX_KEY: str = _SECRETS["TIAKI_BLIND_INDEX_KEY"]
+TIAKI_BACKUP_KEY: str = _SECRETS["TIAKI_BACKUP_KEY"]
 TIAKI_SPARK_MASTER: str = env.read("TIAKI_SPARK_MASTER")
 
 INSTALLED_APPS = [
