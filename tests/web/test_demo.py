@@ -32,7 +32,7 @@ def test_demo_prints_one_account_per_role_and_persists_across_restarts(tmp_path:
 
     database = sqlite3.connect(tmp_path / "tiaki.sqlite3")
     counts = [
-        database.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
+        database.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
         for t in ("accounts_user", "accounts_organisation", "governance_auditevent")
     ]
     database.close()
@@ -42,7 +42,7 @@ def test_demo_prints_one_account_per_role_and_persists_across_restarts(tmp_path:
     assert _accounts(second.stdout) == accounts  # same accounts, same authenticator keys
     database = sqlite3.connect(tmp_path / "tiaki.sqlite3")
     assert [
-        database.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
+        database.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
         for t in ("accounts_user", "accounts_organisation", "governance_auditevent")
     ] == counts
     database.close()
