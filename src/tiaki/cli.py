@@ -8,7 +8,6 @@ import sys
 # Verbs with hyphens in the public command-line contract map onto management command modules.
 ALIASES = {
     "watchlist-screen": "watchlist_screen",
-    "worker": "db_worker",
     "otp-code": "otp_code",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tiaki.accounts.models import Organisation
+from tiaki.cases import files
 from tiaki.governance import crypto
 from tiaki.governance.models import AuditEvent
 from tiaki.intake.models import Channel, Report
@@ -82,18 +84,33 @@ def test_blind_index_matches_normalised_equal_values_only() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_key_rotation_re_encrypts_everything_under_the_newest_key(org_a: Organisation) -> None:
-    with override_settings(TIAKI_DATA_KEYS={"old": KEY_1}, TIAKI_BLIND_INDEX_KEY=BLIND):
+def test_key_rotation_re_encrypts_everything_under_the_newest_key(
+    org_a: Organisation, tmp_path: Path
+) -> None:
+    # A data directory of its own: rotation also re-encrypts attachment files, and other tests' files
+    # (sealed under the suite's key) are not this test's business.
+    with (
+        override_settings(DATA_DIR=tmp_path),
+        override_settings(TIAKI_DATA_KEYS={"old": KEY_1}, TIAKI_BLIND_INDEX_KEY=BLIND),
+    ):
         reports = [_report(org_a, f"narrative {i}") for i in range(3)]
         assert all(_stored(r, "narrative").startswith("tk1:old:") for r in reports)
-    with override_settings(TIAKI_DATA_KEYS={"old": KEY_1, "new": KEY_2}, TIAKI_BLIND_INDEX_KEY=BLIND):
+        photo = files.store(b"pixels")
+        assert (tmp_path / "attachments" / f"{photo}.bin").read_text().startswith("tk1:old:")
+    with (
+        override_settings(DATA_DIR=tmp_path),
+        override_settings(TIAKI_DATA_KEYS={"old": KEY_1, "new": KEY_2}, TIAKI_BLIND_INDEX_KEY=BLIND),
+    ):
         call_command("keys", "rotate", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
         assert all(_stored(r, "narrative").startswith("tk1:new:") for r in reports)
         assert all(_stored(r, "place").startswith("tk1:new:") for r in reports)
         assert [Report.objects.get(pk=r.pk).narrative for r in reports] == [
             f"narrative {i}" for i in range(3)
         ]
-        assert AuditEvent.objects.filter(action="keys.rotate").count() == 2  # narrative and place
+        assert (tmp_path / "attachments" / f"{photo}.bin").read_text().startswith("tk1:new:")
+        assert files.load(photo) == b"pixels"
+        # narrative, place and the attachment files
+        assert AuditEvent.objects.filter(action="keys.rotate").count() == 3
     with override_settings(TIAKI_DATA_KEYS={"new": KEY_2}, TIAKI_BLIND_INDEX_KEY=BLIND):
         # The old key can now be retired: nothing depends on it any more.
         assert Report.objects.get(pk=reports[0].pk).narrative == "narrative 0"

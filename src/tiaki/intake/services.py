@@ -62,7 +62,15 @@ def report_submit(
             organisation=organisation,
             details={"channel": channel},
         )
+        # Screening runs in the background once the report is safely stored.
+        transaction.on_commit(lambda: _queue_screening(report.pk))
     return report
+
+
+def _queue_screening(report_id: int) -> None:
+    from tiaki.screening.tasks import screen_report
+
+    screen_report.enqueue(report_id)
 
 
 def report_set_status(*, actor: Any, report: Report, status: str) -> Report:

@@ -14,6 +14,8 @@ from tiaki.governance import policy
 from tiaki.intake import selectors, services
 from tiaki.intake.forms import ReportForm, StatusForm
 from tiaki.intake.models import Report, ReportStatus
+from tiaki.screening.labels import INDICATOR_LABELS
+from tiaki.screening.services import evidence_segments
 from tiaki.web.access import AuthenticatedRequest, requires
 
 
@@ -42,10 +44,27 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
         return redirect("intake:report_detail", report_id=report.pk)
     can_triage = policy.has(request.user, Permission.REPORT_TRIAGE, report.organisation_id)
     can_open_case = policy.has(request.user, Permission.CASE_EDIT, report.organisation_id)
+    screening = getattr(report, "screening", None)
+    findings = screening.findings if screening else []
+    segments = [
+        (text, str(INDICATOR_LABELS.get(code, code)) if code else "")
+        for text, code in evidence_segments(report.narrative, findings)
+    ]
+    indicators = [
+        (str(INDICATOR_LABELS.get(f["code"], f["code"])), f["strength"], f["evidence"]) for f in findings
+    ]
     return render(
         request,
         "intake/report_detail.html",
-        {"report": report, "form": form, "can_triage": can_triage, "can_open_case": can_open_case},
+        {
+            "report": report,
+            "form": form,
+            "can_triage": can_triage,
+            "can_open_case": can_open_case,
+            "screening": screening,
+            "segments": segments,
+            "indicators": indicators,
+        },
     )
 
 

@@ -91,5 +91,8 @@ def set_up(*, data_dir: Path, people: int, progress: Progress) -> list[DemoAccou
     load.sharing_agreements(organisations)
     if loaded := load.reports(world, organisations, progress):
         progress(f"{loaded:,} reports loaded")
+    screened = load.screenings(progress)
+    if screened:
+        progress(f"{screened:,} reports screened")
     load.cases(world, organisations, progress)
     return seed_accounts(organisations)

@@ -283,3 +283,15 @@ def _replay_case(
                 )
     if row["status"] == "closed" and owner.pk == casework(row["org_id"]).pk:
         case_services.case_close(actor=owner, case=case, reason="Support completed (demo history)")
+
+
+def screenings(progress: Progress) -> int:
+    """Screen loaded reports now rather than through the queue, so the demo's triage queue starts full."""
+    from tiaki.screening import services as screening_services
+
+    stale = list(screening_services.stale_report_ids())
+    for done, report_id in enumerate(stale, start=1):
+        screening_services.report_screen(report_id=report_id)
+        if done % 500 == 0:
+            progress(f"  {done:,} reports screened")
+    return len(stale)

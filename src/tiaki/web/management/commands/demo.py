@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         accounts = set_up(data_dir=settings.DATA_DIR, people=options["people"], progress=self.stderr.write)
         self._print_accounts(accounts)
         if not options["no_serve"]:
+            # The demo is the whole system: a task worker beside the web server screens new reports.
+            # It shares the terminal's process group, so Ctrl+C stops it with the server.
+            worker = subprocess.Popen([sys.executable, "-m", "tiaki.cli", "worker"])
+            self.stderr.write(f"task worker started (pid {worker.pid})")
             call_command("serve", host=options["host"], port=options["port"])
 
     def _print_accounts(self, accounts: list[Any]) -> None:

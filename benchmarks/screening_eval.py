@@ -1,0 +1,140 @@
+"""Screening quality on labelled narratives: per-indicator P/R, micro-F1, negatives' FP rate per language.
+
+Usage:
+    uv run python benchmarks/screening_eval.py                 # dev split (used while writing rules)
+    uv run python benchmarks/screening_eval.py --split heldout # held-out split (evaluate once, at the end)
+    uv run python benchmarks/screening_eval.py --split fresh   # written after the rules were frozen (v1)
+    uv run python benchmarks/screening_eval.py --split fresh2  # written after the second freeze
+    uv run python benchmarks/screening_eval.py --split fresh3  # written after the third freeze
+    uv run python benchmarks/screening_eval.py --split fresh4  # written after all rule work stopped
+    uv run python benchmarks/screening_eval.py --split all --show-errors
+
+The baseline is the same lexicon with negation, hypothetical and exclusion handling switched off (a
+keyword matcher), run on the same narratives in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from tiaki.screening.detector import detect  # noqa: E402
+from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
+
+
+def load(split: str) -> list[dict]:
+    names = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"] if split == "all" else [split]
+    rows = []
+    for name in names:
+        with (DATA_DIR / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    return rows
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.tp: Counter[str] = Counter()
+        self.fp: Counter[str] = Counter()
+        self.fn: Counter[str] = Counter()
+        self.negatives = 0
+        self.negatives_flagged = 0
+
+    def add(self, gold: set[str], predicted: set[str]) -> None:
+        for code in predicted & gold:
+            self.tp[code] += 1
+        for code in predicted - gold:
+            self.fp[code] += 1
+        for code in gold - predicted:
+            self.fn[code] += 1
+        if not gold:
+            self.negatives += 1
+            self.negatives_flagged += bool(predicted)
+
+    def micro(self) -> tuple[float, float, float]:
+        return f1(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values()))
+
+    def fp_rate(self) -> float:
+        return self.negatives_flagged / self.negatives if self.negatives else 0.0
+
+
+def _base(tally: Tally) -> str:
+    return f"{tally.micro()[2]:.3f}, {tally.fp_rate():.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--split", choices=["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "all"], default="dev"
+    )
+    parser.add_argument(
+        "--given-lang", action="store_true", help="pass each row's language instead of detecting it"
+    )
+    parser.add_argument(
+        "--show-errors", action="store_true", help="print every wrong narrative (not on heldout)"
+    )
+    args = parser.parse_args()
+    if args.show_errors and args.split != "dev":
+        parser.error("--show-errors is for the dev split only: held-out and fresh splits must stay unseen")
+    rows = load(args.split)
+    systems = {"rules": Tally(), "baseline": Tally()}
+    by_lang: dict[str, dict[str, Tally]] = defaultdict(lambda: {"rules": Tally(), "baseline": Tally()})
+    lang_correct = 0
+    for row in rows:
+        gold = set(row["codes"])
+        lang = row["lang"] if args.given_lang else None
+        result = detect(row["text"], lang)
+        baseline = detect(row["text"], lang, context=False)
+        lang_correct += result.language == row["lang"]
+        for name, res in (("rules", result), ("baseline", baseline)):
+            predicted = {ind.code for ind in res.indicators if ind.code in ILO_CODES}
+            systems[name].add(gold, predicted)
+            by_lang[row["lang"]][name].add(gold, predicted)
+        predicted = {ind.code for ind in result.indicators if ind.code in ILO_CODES}
+        if args.show_errors and predicted != gold:
+            print(f"{row['id']} [{result.language}] gold={sorted(gold)} got={sorted(predicted)}")
+            print(f"    {row['text']}")
+            for ind in result.indicators:
+                print(f"      {ind.code}: {ind.evidence!r}")
+    print(
+        f"split={args.split} narratives={len(rows)} "
+        f"language detection accuracy={lang_correct / len(rows):.3f}"
+    )
+    print()
+    print(f"{'indicator':36} {'P':>6} {'R':>6} {'support':>8}   baseline P/R")
+    for code in ILO_CODES:
+        r, b = systems["rules"], systems["baseline"]
+        p, rec, _ = f1(r.tp[code], r.fp[code], r.fn[code])
+        bp, brec, _ = f1(b.tp[code], b.fp[code], b.fn[code])
+        print(f"{code:36} {p:6.3f} {rec:6.3f} {r.tp[code] + r.fn[code]:8d}   {bp:.3f}/{brec:.3f}")
+    print()
+    header = f"{'language':10} {'n':>4} {'micro-P':>8} {'micro-R':>8} {'micro-F1':>9} {'neg FP':>7}"
+    print(header + "   | baseline F1, neg FP")
+    for lang in sorted(by_lang):
+        r, b = by_lang[lang]["rules"], by_lang[lang]["baseline"]
+        n = sum(1 for row in rows if row["lang"] == lang)
+        p, rec, f = r.micro()
+        print(f"{lang:10} {n:4d} {p:8.3f} {rec:8.3f} {f:9.3f} {r.fp_rate():7.3f}   | {_base(b)}")
+    r, b = systems["rules"], systems["baseline"]
+    p, rec, f = r.micro()
+    print(f"{'overall':10} {len(rows):4d} {p:8.3f} {rec:8.3f} {f:9.3f} {r.fp_rate():7.3f}   | {_base(b)}")
+    print(f"negatives: {r.negatives} ({r.negatives / len(rows):.0%} of narratives)")
+
+
+if __name__ == "__main__":
+    main()

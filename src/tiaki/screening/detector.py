@@ -1,0 +1,323 @@
+"""The rule-based indicator detector: `detect(text, lang)` returns an explainable ScreeningResult."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
+from tiaki.screening.normalise import MappedText, normalise
+from tiaki.screening.rules import CueRules, RuleSet, load_all_rules, ruleset_version
+from tiaki.screening.scoring import assess
+from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
+from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
+
+# Narratives are short; a cap keeps a pasted database dump from tying up a worker. 1 MB of text passes.
+MAX_TEXT_CHARS = 4_000_000
+# A second script gets its own rules when it is a real part of the text, not a stray loan word.
+SECONDARY_SCRIPT_SHARE = 0.15
+SECONDARY_SCRIPT_MIN_LETTERS = 12
+# Languages we recognise (by script or lingua) even though no rule file exists for them yet, with their
+# script: another language's rules for the same script (Burmese for Karen) would only add noise.
+RECOGNISED_WITHOUT_RULES: dict[str, str] = {"ksw": "Myanmar", **dict.fromkeys(EXTRA_LINGUA, "Latin")}
+
+
+class ScreeningInputError(ValueError):
+    """The input cannot be screened (wrong type, too long, unknown language); the message says why."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    evidence: str
+    start: int
+    end: int
+    strength: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "evidence": self.evidence,
+            "start": self.start,
+            "end": self.end,
+            "strength": self.strength,
+        }
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    """What screening found in one text; the same shape serves reports, questionnaires and the CLI."""
+
+    language: str
+    indicators: tuple[Indicator, ...]
+    score: float
+    level: str
+    ruleset_version: str
+    dimensions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(ind.code for ind in self.indicators)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object of the `tiaki screen` contract (plus version, dimensions and notes)."""
+        return {
+            "language": self.language,
+            "indicators": [ind.as_dict() for ind in self.indicators],
+            "score": self.score,
+            "level": self.level,
+            "ruleset_version": self.ruleset_version,
+            "dimensions": list(self.dimensions),
+            "notes": list(self.notes),
+        }
+
+
+class _Match(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: thousands are made per batch and construction cost shows.
+    code: str
+    start: int
+    end: int
+
+
+class _Clauses:
+    """Clause boundaries of one text under one rule set, computed on first use."""
+
+    def __init__(self, rules: RuleSet, text: str) -> None:
+        self._rules = rules
+        self._text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        if self._starts is None:
+            self._starts = []
+            for m in self._rules.clause_breaks.finditer(self._text):
+                self._starts.append(m.start())
+                self._ends.append(m.end())
+        # Clause start: end of the last break that finishes at or before the match start.
+        i = bisect.bisect_right(self._ends, start)
+        clause_start = self._ends[i - 1] if i else 0
+        j = bisect.bisect_left(self._starts, end)
+        clause_end = self._starts[j] if j < len(self._starts) else len(self._text)
+        return clause_start, clause_end
+
+
+class _Boundaries:
+    """Word-boundary test for one text under one rule set's segmentation."""
+
+    def __init__(self, rules: RuleSet, text: str, clauses: _Clauses) -> None:
+        self._seg = rules.segmentation
+        self._text = text
+        self._clauses = clauses
+        self._cache: dict[tuple[int, int], set[int]] = {}
+
+    def ok(self, start: int, end: int) -> bool:
+        text = self._text
+        if self._seg in ("words", "word_start"):
+            if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
+                return False
+            if (
+                self._seg == "words"
+                and end < len(text)
+                and is_word_char(text[end])
+                and is_word_char(text[end - 1])
+            ):
+                return False
+            return True
+        clause = self._clauses.around(start, end)
+        bounds = self._cache.get(clause)
+        if bounds is None:
+            piece = text[clause[0] : clause[1]]
+            if self._seg == "thai":
+                bounds = thai_word_boundaries(piece, clause[0])
+            else:
+                bounds = myanmar_syllable_boundaries(piece, clause[0])
+            self._cache[clause] = bounds
+        if self._seg == "thai":
+            # newmm's dictionary segmentation is ambiguous at times ("หลอกว่า" -> "หลอ|กว่า"), so a match
+            # counts when either edge falls on a word boundary; Burmese syllables are unambiguous.
+            return start in bounds or end in bounds
+        return start in bounds and end in bounds
+
+
+def _cue_around(cues: CueRules, text: str, start: int, end: int, c_start: int, c_end: int) -> bool:
+    """Whether a context cue sits just before, just after or (if configured) inside a match.
+
+    Windows never leave the match's clause. Before/after matter per language: English negates before
+    the verb, Sinhala and Tamil after it, Burmese around it; Burmese, Sinhala and Tamil mark a
+    condition ("if") after the verb, the others before.
+    """
+    lo = max(c_start, start - cues.before_chars)
+    # Widen to a whole word so a cue is never cut in half by the window edge.
+    while lo > c_start and is_word_char(text[lo - 1]):
+        lo -= 1
+    if cues.before is not None and start > lo and cues.before.search(text, lo, start):
+        return True
+    hi = min(c_end, end + cues.after_chars)
+    if cues.after is not None and hi > end and cues.after.search(text, end, hi):
+        return True
+    if cues.inside and cues.before is not None:
+        return cues.before.search(text, lo, hi) is not None
+    return False
+
+
+def find_matches(rules: RuleSet, text: str, *, context: bool = True) -> list[_Match]:
+    """Indicator matches of one rule set in normalised, lower-cased text (see `lower_same_length`).
+
+    With `context=False` negation, hypothetical and exclusion cues are ignored: the naive keyword
+    baseline the evaluation compares against.
+    """
+    clauses = _Clauses(rules, text)
+    boundaries = _Boundaries(rules, text, clauses)
+    found: list[_Match] = []
+    for ind in rules.indicators:
+        for regex, affirmative in ((ind.negative, False), (ind.affirmative, True)):
+            if regex is None:
+                continue
+            for m in regex.finditer(text):
+                start, end = m.span()
+                if end <= start or not boundaries.ok(start, end):
+                    continue
+                if context:
+                    c_start, c_end = clauses.around(start, end)
+                    if ind.exclude is not None and ind.exclude.search(text, c_start, c_end):
+                        continue
+                    if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
+                        continue
+                    if affirmative and _cue_around(rules.negation, text, start, end, c_start, c_end):
+                        continue
+                found.append(_Match(ind.code, start, end))
+    return found
+
+
+def _child_matches(rules: RuleSet, text: str, age_limit: int) -> list[tuple[int, int]]:
+    if rules.age is None:
+        return []
+    spans = []
+    for m in rules.age.finditer(text):
+        word = next((g for g in m.groups() if g), None)
+        if word is None:
+            continue
+        # int() reads any Unicode decimal digits (Thai, Burmese, Tamil numerals too).
+        age = int(word) if word.isdecimal() else rules.age_words.get(word.casefold(), -1)
+        if 1 <= age < age_limit:
+            spans.append(m.span())
+    return spans
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case text without changing its length, so offsets stay valid (rules match lower case)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters (e.g. U+0130) lower-case to two; keep those as they are.
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+def _rulesets_for(language: str, counts: Counter[str], rulesets: dict[str, RuleSet]) -> list[RuleSet]:
+    chosen: list[str] = []
+
+    def add(code: str) -> None:
+        if code in rulesets and code not in chosen:
+            chosen.append(code)
+            for other in rulesets[code].also_apply:
+                add(other)
+
+    add(language)
+    own_script = rulesets[language].script if language in rulesets else RECOGNISED_WITHOUT_RULES.get(language)
+    total = sum(counts.values())
+    by_script: dict[str, list[str]] = {}
+    for code, rules in rulesets.items():
+        by_script.setdefault(rules.script, []).append(code)
+    for script, n in counts.items():
+        if script == own_script:
+            continue
+        if language == "und" and script == "Latin" and not chosen:
+            # Too little Latin text for lingua to decide: try every Latin-script rule set.
+            for code in by_script.get(script, []):
+                add(code)
+        elif n >= SECONDARY_SCRIPT_MIN_LETTERS and n / total >= SECONDARY_SCRIPT_SHARE:
+            primary = by_script.get(script, [])
+            if primary and not any(rulesets[c].script == script for c in chosen):
+                if script == "Latin":
+                    add("en")  # loan passages in Latin script inside Asian-script reports are mostly English
+                else:
+                    add(primary[0])
+    return [rulesets[code] for code in chosen]
+
+
+def _dedupe(matches: list[_Match]) -> list[_Match]:
+    """Keep, per code, the earliest-longest non-overlapping spans."""
+    kept: list[_Match] = []
+    for match in sorted(matches, key=lambda m: (m.code, m.start, -m.end)):
+        if kept and kept[-1].code == match.code and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return sorted(kept, key=lambda m: (m.start, m.end, m.code))
+
+
+def _known_languages(rulesets: dict[str, RuleSet]) -> set[str]:
+    return set(rulesets) | set(RECOGNISED_WITHOUT_RULES)
+
+
+def detect(text: str, lang: str | None = None, *, context: bool = True) -> ScreeningResult:
+    """Screen one narrative for trafficking indicators.
+
+    `lang` is an ISO 639 code, or None / "auto" to detect it. Offsets in the result always index the
+    text as given (before Zawgyi conversion or Unicode normalisation): `text[start:end] == evidence`.
+    """
+    if not isinstance(text, str):
+        raise ScreeningInputError(f"text must be a str, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ScreeningInputError(f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
+    rulesets = load_all_rules()
+    taxonomy = load_taxonomy()
+    version = ruleset_version()
+    if lang is not None and lang != "auto" and lang not in _known_languages(rulesets):
+        known = ", ".join(sorted(_known_languages(rulesets)))
+        raise ScreeningInputError(f"unknown language {lang!r}; use auto or one of: {known}")
+    if not text.strip():
+        return ScreeningResult("und", (), 0.0, "none", version, notes=("empty_text",))
+
+    mapped: MappedText = normalise(text)
+    notes: list[str] = ["converted_from_zawgyi"] if mapped.zawgyi else []
+    counts = script_counts(mapped.text)
+    language = detect_language(mapped.text, counts) if lang in (None, "auto") else lang
+    chosen = _rulesets_for(language, counts, rulesets)
+    matchable = lower_same_length(mapped.text)
+    if language not in rulesets:
+        notes.append(
+            "no_rules_for_language" if not chosen else "screened_with:" + ",".join(r.language for r in chosen)
+        )
+
+    matches: list[_Match] = []
+    child_spans: list[tuple[int, int]] = []
+    for rules in chosen:
+        matches.extend(find_matches(rules, matchable, context=context))
+        child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit))
+
+    indicators: list[Indicator] = []
+    for match in _dedupe(matches):
+        start, end = mapped.original_span(match.start, match.end)
+        evidence = text[start:end]
+        if evidence.strip():
+            strength = taxonomy.indicators[match.code].strength
+            indicators.append(Indicator(match.code, evidence, start, end, strength))
+    if child_spans:
+        start, end = mapped.original_span(*min(child_spans))
+        indicators.append(Indicator(taxonomy.child_code, text[start:end], start, end, "strong"))
+    indicators.sort(key=lambda ind: (ind.start, ind.end, ind.code))
+    ilo = [ind.code for ind in indicators if ind.code in ILO_CODES]
+    assessment = assess(ilo, child=bool(child_spans), taxonomy=taxonomy)
+    return ScreeningResult(
+        language=language,
+        indicators=tuple(indicators),
+        score=assessment.score,
+        level=assessment.level,
+        ruleset_version=version,
+        dimensions=assessment.established_dimensions,
+        notes=tuple(notes),
+    )

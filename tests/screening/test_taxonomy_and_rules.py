@@ -1,0 +1,123 @@
+"""Taxonomy and per-language rule files: contents, schema checks, and adding a language without Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tiaki.screening.rules import RULES_DIR, RuleFileError, load_all_rules, load_rules_file, parse_rules
+from tiaki.screening.taxonomy import ILO_CODES, TaxonomyError, load_taxonomy, parse_taxonomy
+
+HTCDS_METHODS_OF_CONTROL = {
+    "PhysicalThreats", "ThreatsLawEnforcement", "ThreatensChildrenFamily", "DebtBondage", "FalsePromises",
+    "PhysicalAbuse", "SexualAbuse", "TakesEarnings", "RestrictsFinancialAccess", "RestrictsMedicalCare",
+    "WithholdsNecessities", "PsychologicalAbuse", "PsychoactiveSubstance", "ExcessiveWorkingHours",
+    "WithholdsDocuments", "Other",
+}  # fmt: skip
+
+
+def test_taxonomy_has_exactly_the_contract_codes() -> None:
+    taxonomy = load_taxonomy()
+    assert tuple(taxonomy.indicators) == ILO_CODES
+    assert set(taxonomy.dimensions) == {"recruitment", "exploitation", "coercion", "vulnerability"}
+    assert {code: ind.strength for code, ind in taxonomy.indicators.items()} == {
+        "abuse_of_vulnerability": "medium",
+        "deception": "strong",
+        "restriction_of_movement": "strong",
+        "isolation": "medium",
+        "physical_sexual_violence": "strong",
+        "intimidation_threats": "strong",
+        "retention_of_identity_documents": "strong",
+        "withholding_of_wages": "strong",
+        "debt_bondage": "strong",
+        "abusive_working_living_conditions": "medium",
+        "excessive_overtime": "medium",
+    }
+    for ind in taxonomy.indicators.values():
+        assert set(ind.methods_of_control) <= HTCDS_METHODS_OF_CONTROL
+    assert taxonomy.child_code == "child_under_18"
+    assert taxonomy.child_age_limit == 18
+    assert {"ForcedLabour", "SexualExploitation", "ForcedMarriage", "ForcedBegging"} <= set(
+        taxonomy.exploitation_types
+    )
+
+
+def test_taxonomy_missing_a_code_is_rejected() -> None:
+    raw = {"version": "x", "dimensions": {"coercion": "C"}, "indicators": {}}
+    with pytest.raises(TaxonomyError, match="missing ILO codes"):
+        parse_taxonomy(raw)
+
+
+def test_every_screened_language_has_a_rule_file_covering_every_code() -> None:
+    rulesets = load_all_rules()
+    assert sorted(rulesets) == ["en", "id", "ms", "my", "si", "ta", "th", "vi"]
+    for rules in rulesets.values():
+        assert {ind.code for ind in rules.indicators} == set(ILO_CODES), rules.language
+
+
+MINIMAL = {
+    "language": "xx",
+    "name": "Test",
+    "version": "1",
+    "script": "Latin",
+    "segmentation": "words",
+    "clause_breaks": "[.!?]",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"colour": "blue"}, r"unknown keys \['colour'\]"),
+        ({"script": "Klingon"}, "script must be one of"),
+        ({"segmentation": "magic"}, "segmentation must be one of"),
+        (
+            {"indicators": {"not_a_code": {"patterns": ["x"]}}},
+            "indicators.not_a_code: unknown indicator code",
+        ),
+        ({"indicators": {"deception": {"patterns": ["(unclosed"]}}}, "invalid regular expression"),
+        ({"indicators": {"deception": {"patterns": ["{NOPE}"]}}}, r"unknown term \{NOPE\}"),
+        ({"indicators": {"deception": {"regexes": ["x"]}}}, "allowed keys are"),
+        ({"age": {"patterns": ["aged \\d+"]}}, "must capture the age"),
+        ({"negation": {"cues": ["not"], "before_chars": -1}}, "non-negative"),
+    ],
+)
+def test_schema_errors_name_the_problem(extra: dict, message: str) -> None:
+    with pytest.raises(RuleFileError, match=message):
+        parse_rules({**MINIMAL, **extra}, source="xx.toml")
+
+
+def test_a_partner_adds_a_language_with_a_data_file_only(tmp_path: Path) -> None:
+    (tmp_path / "xx.toml").write_text(
+        """
+language = "xx"
+name = "Test"
+version = "1"
+script = "Latin"
+segmentation = "words"
+clause_breaks = '[.!?]'
+[terms]
+DOC = 'pasipoti|passport'
+[negation]
+cues = ['\\bkāore\\b']
+[indicators.retention_of_identity_documents]
+patterns = ['\\bmau (?:\\w+ )?{DOC}']
+""",
+        encoding="utf-8",
+    )
+    rulesets = load_all_rules(tmp_path)
+    from tiaki.screening.detector import find_matches
+
+    rules = rulesets["xx"]
+    assert [(m.code, m.start, m.end) for m in find_matches(rules, "i mau tōku pasipoti.")] == [
+        ("retention_of_identity_documents", 2, 19)
+    ]
+    assert find_matches(rules, "kāore i mau tōku pasipoti.") == []
+
+
+def test_file_name_must_match_language(tmp_path: Path) -> None:
+    source = (RULES_DIR / "en.toml").read_text(encoding="utf-8")
+    (tmp_path / "zz.toml").write_text(source, encoding="utf-8")
+    with pytest.raises(RuleFileError, match="does not match the file name"):
+        load_rules_file(tmp_path / "zz.toml")
