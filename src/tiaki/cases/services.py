@@ -511,9 +511,9 @@ def return_plan_create(
         audit.record(
             actor=actor,
             action="return_plan.create",
-            target=plan,
+            target=case,  # the case's own trail shows its whole story, step by step
             organisation=case.organisation_id,
-            details={"case": case.pk, "to": receiving_organisation.pk},
+            details={"plan": plan.pk, "to": receiving_organisation.pk},
         )
     return plan
 
