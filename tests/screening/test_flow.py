@@ -122,3 +122,22 @@ def test_the_worker_screens_reports_from_the_database_queue(tmp_path: Path) -> N
         f"print(R.objects.get(report_id={report_id}).level)",
     )
     assert after.stdout.strip() in {"medium", "high"}
+
+
+@pytest.mark.django_db
+def test_the_api_screens_without_storing(org_a: Organisation) -> None:
+    from django.test import Client
+
+    from tiaki.accounts import services as accounts_services
+
+    _key, secret = accounts_services.api_key_issue(actor=None, organisation=org_a, name="intake system")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").post(
+        "/api/v1/screen", {"text": PASSPORT, "lang": "en"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    found = {i["code"]: PASSPORT[i["start"] : i["end"]] for i in body["indicators"]}
+    assert found["retention_of_identity_documents"] == next(
+        i["evidence"] for i in body["indicators"] if i["code"] == "retention_of_identity_documents"
+    )
+    assert Report.objects.count() == 0 and ReportScreening.objects.count() == 0

@@ -45,11 +45,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _mount() -> None:
-    from tiaki.api.routers import accounts, cases, intake
+    from tiaki.api.routers import accounts, cases, intake, screening
 
     api.add_router("/accounts", accounts.router)
     api.add_router("/reports", intake.router)
     api.add_router("", cases.router)
+    api.add_router("/screen", screening.router)
 
 
 _mount()

@@ -1,0 +1,50 @@
+"""Screen a text for trafficking indicators without storing it (partners' own intake systems call this)."""
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from tiaki.accounts.permissions import Permission
+from tiaki.api.access import declares
+from tiaki.api.schemas import Invalid
+from tiaki.governance import policy
+from tiaki.screening import ScreeningInputError, detect
+
+router = Router(tags=["screening"])
+
+
+class ScreenIn(Schema):
+    text: str = Field(..., max_length=100_000)
+    lang: str | None = Field(None, max_length=8, description="a language code, or omit to detect it")
+
+
+class IndicatorOut(Schema):
+    code: str
+    evidence: str
+    start: int
+    end: int
+    strength: Literal["strong", "medium", "weak"]
+
+
+class ScreenOut(Schema):
+    language: str
+    indicators: list[IndicatorOut]
+    score: float = Field(..., ge=0, le=1)
+    level: Literal["none", "low", "medium", "high"]
+    ruleset_version: str
+
+
+@router.post(
+    "",
+    response={200: ScreenOut, 422: Invalid},
+    summary="Screen a text; nothing is stored",
+    openapi_extra=declares(Permission.SCREENING_RUN),
+)
+def screen(request: HttpRequest, payload: ScreenIn) -> Status[dict[str, object]]:
+    policy.require(request.auth, Permission.SCREENING_RUN)  # type: ignore[attr-defined]
+    try:
+        result = detect(payload.text, lang=payload.lang)
+    except ScreeningInputError as error:
+        return Status(422, {"detail": "Cannot screen this text", "errors": {"text": [str(error)]}})
+    return Status(200, result.as_dict())
