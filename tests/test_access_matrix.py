@@ -130,8 +130,25 @@ def test_every_page_declares_its_access() -> None:
     assert len(ALL_PAGES) >= 10
 
 
+# Pages whose URL parameters name something shared by all organisations (e.g. a questionnaire), with
+# sample values: they need no cross-organisation check, but still the anonymous and permission checks.
+SHARED_PARAMETERS: dict[str, dict[str, Any]] = _collect("SHARED_PARAMETERS", {})
+
+
+def _values(page: Page, organisation: Organisation) -> dict[str, Any]:
+    if not page.params:
+        return {}
+    if page.name in SHARED_PARAMETERS:
+        return SHARED_PARAMETERS[page.name]
+    return OBJECT_FACTORIES[page.name](organisation)
+
+
 def test_every_object_page_has_a_factory_for_the_cross_organisation_check() -> None:
-    missing = [p.name for p in PERMISSION_PAGES if p.params and p.name not in OBJECT_FACTORIES]
+    missing = [
+        p.name
+        for p in PERMISSION_PAGES
+        if p.params and p.name not in OBJECT_FACTORIES and p.name not in SHARED_PARAMETERS
+    ]
     assert missing == []
 
 
@@ -179,7 +196,7 @@ def test_admin_is_closed_to_anonymous(page: Page) -> None:
 def test_same_organisation_without_the_permission_is_refused(
     page: Page, org_a: Organisation, make_user: Callable[..., User]
 ) -> None:
-    values = OBJECT_FACTORIES[page.name](org_a) if page.params else {}
+    values = _values(page, org_a)
     events_before = AuditEvent.objects.count()
     user = make_user(org_a, _role_without(page.access))
     events_after_setup = AuditEvent.objects.count()
@@ -193,7 +210,7 @@ def test_same_organisation_without_the_permission_is_refused(
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PERMISSION_PAGES, ids=lambda p: p.name)
 def test_permitted_user_gets_in(page: Page, org_a: Organisation, make_user: Callable[..., User]) -> None:
-    values = OBJECT_FACTORIES[page.name](org_a) if page.params else {}
+    values = _values(page, org_a)
     user = make_user(org_a, _role_with(page.access))
     response = verified_client(user).get(page.url(**values))
     if response.status_code == 405:  # POST-only actions redirect back after acting
@@ -204,7 +221,11 @@ def test_permitted_user_gets_in(page: Page, org_a: Organisation, make_user: Call
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", [p for p in PERMISSION_PAGES if p.params], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page",
+    [p for p in PERMISSION_PAGES if p.params and p.name not in SHARED_PARAMETERS],
+    ids=lambda p: p.name,
+)
 def test_other_organisations_objects_do_not_exist_for_you(
     page: Page, org_a: Organisation, org_b: Organisation, make_user: Callable[..., User]
 ) -> None:

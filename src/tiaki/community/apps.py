@@ -7,3 +7,6 @@ class CommunityConfig(AppConfig):
     name = "tiaki.community"
     label = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        from tiaki.community import rules  # noqa: F401 - registers policy rules

@@ -127,6 +127,12 @@ VARIABLES: tuple[Variable, ...] = (
         "TIAKI_LOCKOUT_MINUTES", _int, "30", "How long a staff login stays locked after too many failures."
     ),
     Variable(
+        "TIAKI_TIP_RATE_LIMIT",
+        _int,
+        "60",
+        "Public tips accepted per ten minutes across the whole site (abuse limit that identifies nobody).",
+    ),
+    Variable(
         "TIAKI_SPARK_MASTER",
         _str,
         "local[2]",

@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("tiaki.community.urls")),
     path("staff/", include("tiaki.web.urls")),
+    path("screening/", include("tiaki.screening.urls")),
     path("intelligence/", include("tiaki.intelligence.urls")),
     path("programmes/", include("tiaki.programmes.urls")),
     path("stats/", include("tiaki.stats.urls")),

@@ -1,0 +1,31 @@
+"""Access-matrix registrations for the community app: its public pages and the tip page's object."""
+
+from __future__ import annotations
+
+from tiaki.accounts.models import Organisation
+from tiaki.intake.models import Channel, Report
+
+PUBLIC_PAGES = {
+    "community:home",
+    "community:learn",
+    "community:signs",
+    "community:report",
+    "community:receipt",
+    "community:help",
+    "community:help_others",
+    "community:passport",
+    "community:passport_open",
+    "community:today",
+    "community:self_check",
+    "community:service_worker",
+}
+
+
+def _tip(organisation: Organisation) -> dict[str, int]:
+    report = Report.objects.create(
+        organisation=organisation, channel=Channel.PUBLIC_TIP, narrative="LEAK-MARKER"
+    )
+    return {"report_id": report.pk}
+
+
+OBJECT_FACTORIES = {"community:tip_thread": _tip}
