@@ -209,3 +209,17 @@ OBJECT_FACTORIES.update(
         "cases:task_done": _task,
     }
 )
+
+
+def _approved_plan(organisation: Organisation) -> dict[str, int]:
+    from tiaki.cases import services as case_services
+
+    case, worker = _case(organisation)
+    plan = case_services.support_plan_add(
+        actor=worker, case=case, support_type="Health", objectives="LEAK-MARKER", provider=organisation
+    )
+    case_services.support_plan_approve(actor=worker, plan=plan)
+    return {"plan_id": plan.pk}
+
+
+OBJECT_FACTORIES["cases:service_add"] = _approved_plan

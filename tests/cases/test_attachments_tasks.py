@@ -116,3 +116,23 @@ def test_supervisors_see_what_waits_for_approval(
     assert [p.pk for p in waiting["plans"]] == [plan.pk]
     page = verified_client(partnership.supervisor).get(reverse("cases:approvals"))
     assert child.reference in page.content.decode()
+
+
+def test_services_are_recorded_against_an_approved_plan_only(
+    partnership: Partnership, open_case: Callable[..., Case]
+) -> None:
+    case = open_case(actor=partnership.caseworker, organisation=partnership.ngo)
+    plan = services.support_plan_add(
+        actor=partnership.caseworker,
+        case=case,
+        support_type="Health",
+        objectives="Medical check",
+        provider=partnership.ngo,
+    )
+    client = verified_client(partnership.caseworker)
+    url = reverse("cases:service_add", kwargs={"plan_id": plan.pk})
+    client.post(url, {"done_on": "2026-11-20"})
+    assert plan.deliveries.count() == 0  # not approved yet: refused with a message
+    services.support_plan_approve(actor=partnership.supervisor, plan=plan)
+    client.post(url, {"done_on": "2026-11-20"})
+    assert list(plan.deliveries.values_list("delivered_on", flat=True)) == [dt.date(2026, 11, 20)]

@@ -212,3 +212,7 @@ def task_get(*, user: Any, task_id: int) -> CaseTask:
     return CaseTask.objects.select_related("case").get(
         pk=task_id, done_at__isnull=True, case__in=_visible_cases(user)
     )
+
+
+def support_plan_get(*, user: Any, plan_id: int) -> SupportPlan:
+    return SupportPlan.objects.select_related("case").get(pk=plan_id, case__in=_visible_cases(user))

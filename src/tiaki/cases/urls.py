@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:case_id>/best-interests/", views.best_interests, name="best_interests"),
     path("<int:case_id>/close/", views.close, name="close"),
     path("support-plans/<int:plan_id>/approve/", views.support_plan_approve, name="support_plan_approve"),
+    path("support-plans/<int:plan_id>/services/", views.service_add, name="service_add"),
     path("return-steps/<int:step_id>/done/", views.return_step_done, name="return_step_done"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),

@@ -576,3 +576,24 @@ def task_done(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
 @requires(Permission.CASE_APPROVE)
 def approvals(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "cases/approvals.html", selectors.approvals_waiting(user=request.user))
+
+
+@require_POST
+@requires(Permission.CASE_EDIT)
+def service_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
+    plan = _or_404(lambda: selectors.support_plan_get(user=request.user, plan_id=plan_id))
+    form = forms.DoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date the service was delivered."))
+        return redirect(case_detail_url(plan.case))
+    return _act(
+        request,
+        lambda: services.service_delivered(
+            actor=request.user,
+            plan=plan,
+            delivered_on=form.cleaned_data["done_on"],
+            note=form.cleaned_data["note"],
+        ),
+        _("Service recorded."),
+        case_detail_url(plan.case),
+    )

@@ -1,0 +1,1 @@
+"""Entity resolution: normalisers, Splink linkage models, engines and watchlist screening."""

@@ -1,0 +1,736 @@
+"""The Splink model for people mentions: comparisons, blocking, unsupervised training, prediction, reasons."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from splink import Linker, SettingsCreator, block_on
+from splink import comparison_level_library as cll
+from splink import comparison_library as cl
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+from tiaki.resolution.engines import Engine, create_engine
+from tiaki.resolution.records import EXTRA_PREFIX, prepare_mentions
+
+# Bumped whenever comparisons, levels or key derivation change: a saved model is only valid for the
+# normalisers that produced the keys it was trained on.
+MODEL_VERSION = "tiaki-resolution-1"
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_MODEL_PATH = resources.files("tiaki.resolution") / "data" / "model_v1.json"
+# Prior used when the data offers no deterministic matches to estimate it from (e.g. name-only lists).
+_FALLBACK_PRIOR = 1e-4
+_TRAINING_MIN_RECORDS = 500
+# Larger inputs are trained on a uniform sample of this many records.
+TRAINING_SAMPLE = 200_000
+# Share of screened records assumed to be on a watchlist before looking at them (for untrained screening).
+SCREENING_BASE_RATE = 0.05
+
+logger = logging.getLogger(__name__)
+LinkType = Literal["dedupe_only", "link_only"]
+
+# Which matching-table columns each comparison needs: a comparison is left out of a model trained on
+# data where its columns are entirely empty (EM cannot estimate it, and it would carry no evidence).
+COMPARISON_COLUMNS: dict[str, str] = {
+    "name": "name_loose",
+    "dob": "dob_year",
+    "phone": "phone_tail",
+    "id_number": "id_number",
+    "email": "email",
+    "nationality": "nationality",
+    "gender": "gender",
+    "address": "address",
+}
+
+
+def _name_comparison() -> cl.CustomComparison:
+    same_loose = cll.Or(
+        cll.ExactMatchLevel("name_loose"),
+        cll.ExactMatchLevel("name_joined"),
+        cll.ExactMatchLevel("name_joined_sorted"),
+    )
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="name keys: romanised, folded, sorted and loose spellings",
+        comparison_levels=[
+            cll.NullLevel("name_loose"),
+            cll.ExactMatchLevel("name_sorted").configure(
+                tf_adjustment_column="name_sorted", label_for_charts="name exact"
+            ),
+            same_loose.configure(label_for_charts="name≈ (translit/spelling)"),
+            cll.And(
+                cll.JaroWinklerLevel("name_joined_sorted", 0.92), cll.ArrayIntersectLevel("name_tokens", 1)
+            ).configure(label_for_charts="name≈ (typo)"),
+            cll.ArrayIntersectLevel("name_tokens", 2).configure(label_for_charts="name: 2+ words shared"),
+            cll.JaroWinklerLevel("name_joined_sorted", 0.85).configure(label_for_charts="name similar"),
+            cll.ExactMatchLevel("name_rare").configure(
+                tf_adjustment_column="name_rare", label_for_charts="name: rarest word shared"
+            ),
+            cll.ArrayIntersectLevel("name_tokens", 1).configure(label_for_charts="name: 1 word shared"),
+            cll.ElseLevel().configure(label_for_charts="name differs"),
+        ],
+    )
+
+
+def _dob_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="date of birth at its precision, with day/month swaps and typos",
+        comparison_levels=[
+            cll.NullLevel("dob_year"),
+            cll.ExactMatchLevel("dob_full").configure(label_for_charts="dob exact"),
+            cll.CustomLevel("dob_swapped_l = dob_full_r", label_for_charts="dob day/month swapped"),
+            cll.DamerauLevenshteinLevel("dob_digits", 1).configure(label_for_charts="dob one digit off"),
+            cll.ExactMatchLevel("dob_month").configure(label_for_charts="dob same month"),
+            cll.ExactMatchLevel("dob_year").configure(label_for_charts="dob same year"),
+            cll.ElseLevel().configure(label_for_charts="dob differs"),
+        ],
+    )
+
+
+def _phone_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="phone",
+        comparison_description="phone: E.164, or the same subscriber digits when a prefix is missing",
+        comparison_levels=[
+            cll.NullLevel("phone_tail"),
+            # A number shared by many mentions (an agency line, a shelter) is weak evidence.
+            cll.ExactMatchLevel("phone_e164").configure(
+                tf_adjustment_column="phone_e164", label_for_charts="phone exact"
+            ),
+            cll.ExactMatchLevel("phone_tail").configure(label_for_charts="phone same digits"),
+            cll.ElseLevel().configure(label_for_charts="phone differs"),
+        ],
+    )
+
+
+def _simple(
+    name: str,
+    column: str,
+    *,
+    fuzzy: ComparisonLevelCreator | list[ComparisonLevelCreator] | None = None,
+    tf: bool = False,
+) -> cl.CustomComparison:
+    label = name.removeprefix(EXTRA_PREFIX).replace("_", " ")
+    exact: ComparisonLevelCreator = cll.ExactMatchLevel(column)
+    if tf:
+        exact = exact.configure(tf_adjustment_column=column)
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel(column),
+        exact.configure(label_for_charts=f"{label} exact"),
+    ]
+    if fuzzy is not None:
+        levels.extend(fuzzy if isinstance(fuzzy, list) else [fuzzy])
+    levels.append(cll.ElseLevel().configure(label_for_charts=f"{label} differs"))
+    return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
+
+
+def comparisons(present: set[str]) -> list[Any]:
+    """The model's comparisons for the comparison names in present."""
+    builders = {
+        "name": _name_comparison,
+        "dob": _dob_comparison,
+        "phone": _phone_comparison,
+        "id_number": lambda: _simple(
+            "id_number",
+            "id_number",
+            fuzzy=cll.DamerauLevenshteinLevel("id_number", 1).configure(
+                label_for_charts="id number 1 char off"
+            ),
+        ),
+        "email": lambda: _simple(
+            "email",
+            "email",
+            fuzzy=cll.ExactMatchLevel("email_local").configure(label_for_charts="email same user"),
+        ),
+        "nationality": lambda: _simple("nationality", "nationality", tf=True),
+        "gender": lambda: _simple("gender", "gender"),
+        "address": lambda: _simple(
+            "address",
+            "address",
+            fuzzy=[
+                cll.Or(
+                    cll.JaroWinklerLevel("address", 0.9), cll.ArrayIntersectLevel("address_tokens", 3)
+                ).configure(label_for_charts="address similar"),
+                cll.Or(
+                    cll.JaroWinklerLevel("address", 0.8), cll.ArrayIntersectLevel("address_tokens", 2)
+                ).configure(label_for_charts="address partly similar"),
+            ],
+        ),
+    }
+    extras = sorted(name for name in present if name.startswith(EXTRA_PREFIX))
+    return [builders[name]() for name in COMPARISON_COLUMNS if name in present] + [
+        _simple(
+            name,
+            name,
+            tf=True,
+            fuzzy=cll.JaroWinklerLevel(name, 0.9).configure(
+                label_for_charts=f"{name[len(EXTRA_PREFIX) :]} similar"
+            ),
+        )
+        for name in extras
+    ]
+
+
+def blocking_rules(present: set[str]) -> list[Any]:
+    """Candidate-pair rules; each is an equi-join on keys, so none can compare every pair with every pair."""
+    rules: list[Any] = []
+    if "name" in present:
+        rules += [
+            block_on("block_name_loose"),
+            block_on("block_name_joined_sorted"),
+            block_on("block_name_pair"),
+            block_on("name_loose", "dob_year"),
+            block_on("name_prefixes", "dob_year"),
+            block_on("name_block_tokens", arrays_to_explode=["name_block_tokens"]),
+        ]
+        if "dob" in present:
+            # the rarest name word and the year of birth; any shared word ("Nguyen", "Van") would be
+            # quadratic on a national list
+            rules.append(block_on("name_block_tokens", "dob_year", arrays_to_explode=["name_block_tokens"]))
+            # any shared word with the exact date of birth: small blocks even for "Nguyen"
+            rules.append(block_on("name_tokens", "dob_full", arrays_to_explode=["name_tokens"]))
+    if "dob" in present:
+        # Date of birth alone is a large block on national-scale lists; split it when we can.
+        if "gender" in present:
+            rules.append(block_on("dob_full", "gender"))
+        elif "nationality" in present:
+            rules.append(block_on("dob_full", "nationality"))
+        else:
+            rules.append(block_on("dob_full"))
+    if "phone" in present:
+        rules.append(block_on("block_phone_tail"))
+    if "id_number" in present:
+        rules.append(block_on("block_id_number"))
+    if "email" in present:
+        rules.append(block_on("block_email"))
+    if "address" in present:
+        rules.append(block_on("address"))
+        if "name" in present:
+            rules.append(block_on("name_block_tokens", "address", arrays_to_explode=["name_block_tokens"]))
+    for extra in sorted(name for name in present if name.startswith(EXTRA_PREFIX)):
+        if "name" in present:
+            rules.append(block_on("name_block_tokens", extra, arrays_to_explode=["name_block_tokens"]))
+    return rules
+
+
+def model_settings(present: set[str], *, link_type: LinkType = "dedupe_only") -> SettingsCreator:
+    """Splink settings for the comparisons in present."""
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(present),
+        blocking_rules_to_generate_predictions=blocking_rules(present),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+        additional_columns_to_retain=[],
+    )
+
+
+def present_comparisons(table: pd.DataFrame) -> set[str]:
+    """Comparison names whose columns hold at least one value."""
+    present = {name for name, column in COMPARISON_COLUMNS.items() if table[column].notna().any()}
+    present |= {c for c in table.columns if c.startswith(EXTRA_PREFIX) and table[c].notna().any()}
+    return present
+
+
+def _progress(message: str, *, quiet: bool) -> None:
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    if not quiet:
+        print(f"[resolution] {message}", file=sys.stderr, flush=True)
+
+
+# Smallest m or u probability EM may set. On clean data EM drives a level's m to exactly 0.0 (no match
+# ever disagrees on a passport number), which Splink 5 rejects mid-training and which would make one
+# disagreement an absolute veto; a floor keeps such levels very strong but finite.
+M_U_FLOOR = 1e-6
+
+
+def _install_em_floor() -> None:
+    from splink.internals import expectation_maximisation as em
+
+    if getattr(em.populate_m_u_from_lookup, "_tiaki_floor", False):
+        return
+    original = em.populate_m_u_from_lookup
+
+    def populate_with_floor(
+        training_fixed_probabilities: set[str],
+        comparison_level: Any,
+        output_column_name: str,
+        m_u_records_lookup: dict[str, dict[int, Any]],
+    ) -> None:
+        for records in m_u_records_lookup.values():
+            for record in records.values():
+                for key in ("m_probability", "u_probability"):
+                    value = record.get(key)
+                    if isinstance(value, float) and value < M_U_FLOOR:
+                        record[key] = M_U_FLOOR
+        original(training_fixed_probabilities, comparison_level, output_column_name, m_u_records_lookup)
+
+    populate_with_floor._tiaki_floor = True  # type: ignore[attr-defined]
+    em.populate_m_u_from_lookup = populate_with_floor
+
+
+def train(linker: Linker, present: set[str], *, n_records: int, seed: int = 1) -> None:
+    """Estimate the model without labels: prior from deterministic rules, u by sampling, m by EM."""
+    deterministic: list[Any] = []
+    if {"name", "dob"} <= present:
+        deterministic.append(block_on("name_loose", "dob_full"))
+    if {"name", "phone"} <= present:
+        deterministic.append(block_on("name_loose", "phone_e164"))
+    if {"name", "id_number"} <= present:
+        deterministic.append(block_on("name_tok_a", "id_number"))
+    if {"name", "email"} <= present:
+        deterministic.append(block_on("name_tok_a", "email"))
+    if not deterministic and "name" in present:
+        deterministic.append(block_on("name_sorted"))
+    try:
+        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    except Exception as exc:  # too few or too many deterministic matches: keep a sane prior
+        logger.info("prior not estimated (%s); using %s", exc, _FALLBACK_PRIOR)
+        linker._settings_obj._probability_two_random_records_match = _FALLBACK_PRIOR
+    max_pairs = min(5e6, max(1e5, n_records * 50.0))
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    # Each EM session blocks on one field and estimates m for the others; together they cover all.
+    # Training blocks use the capped keys too, so EM never sees a quadratic block on a national list.
+    sessions: list[Any] = []
+    if "dob" in present:
+        sessions.append(block_on("dob_full", "gender") if "gender" in present else block_on("dob_full"))
+    if "name" in present:
+        sessions.append(block_on("block_name_loose"))
+    if "phone" in present:
+        sessions.append(block_on("block_phone_tail"))
+    if "id_number" in present:
+        sessions.append(block_on("block_id_number"))
+    _install_em_floor()
+    for rule in sessions:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except Exception as exc:  # an empty training block is not an error for the run
+            logger.warning("EM session %s skipped: %s", rule, exc)
+
+
+def estimate_prior_from_predictions(linker: Linker, *, n_records: int, rounds: int = 1) -> None:
+    """Re-estimate the prior match probability as the expected number of matches over all pairs.
+
+    Deterministic rules see only the cleanest matches, so their estimate of the prior is too low on messy
+    data; summing predicted match probabilities over the blocked pairs is the EM update for the prior.
+    """
+    total_pairs = n_records * (n_records - 1) / 2
+    if total_pairs <= 0:
+        return
+    for _ in range(rounds):
+        scored = linker.inference.predict(threshold_match_probability=0.001, warning_mode="never")
+        # physical_name is a table Splink itself created, not user input
+        sql = f"select coalesce(sum(match_probability), 0) as s from {scored.physical_name}"  # noqa: S608
+        expected = linker.misc.query_sql(sql, output_type="pandas")["s"].iloc[0]
+        scored.drop_table_from_database_and_remove_from_cache()
+        prior = min(max(float(expected) / total_pairs, 1e-9), 0.5)
+        linker._settings_obj._probability_two_random_records_match = prior
+
+
+def write_model(model: dict[str, Any], path: Path) -> None:
+    """Write a trained model (Splink settings with our version, comparisons and training size) as JSON."""
+    path.write_text(json.dumps(model, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def load_model(path: Path | Any) -> dict[str, Any]:
+    """Read a saved model and check it was produced by this version of the normalisers."""
+    model = (
+        json.loads(Path(str(path)).read_text(encoding="utf-8"))
+        if not hasattr(path, "read_text")
+        else json.loads(path.read_text(encoding="utf-8"))
+    )
+    if model.get("tiaki_model_version") != MODEL_VERSION:
+        raise ValueError(
+            f"model {path} has version {model.get('tiaki_model_version')!r};"
+            f" this code needs {MODEL_VERSION!r}"
+        )
+    return model
+
+
+def settings_for_engine(model: dict[str, Any], dialect: str, *, link_type: LinkType) -> dict[str, Any]:
+    """A saved model's parameters on settings regenerated for this engine's SQL dialect.
+
+    Saved JSON holds the training engine's SQL (DuckDB's list functions, say); the comparisons are
+    rebuilt from the same definitions for the target engine and the trained m and u copied across by
+    comparison and level, so DuckDB and Spark score with exactly the same model.
+    """
+    present = set(model["tiaki_comparisons"])
+    fresh = model_settings(present, link_type=link_type).create_settings_dict(dialect)
+    trained = {c["output_column_name"]: c["comparison_levels"] for c in model.get("comparisons", [])}
+    for comparison in fresh["comparisons"]:
+        levels = trained.get(comparison["output_column_name"])
+        if levels is None or len(levels) != len(comparison["comparison_levels"]):
+            raise ValueError(f"saved model does not match comparison {comparison['output_column_name']!r}")
+        for level, saved in zip(comparison["comparison_levels"], levels, strict=True):
+            for key in ("m_probability", "u_probability", "tf_minimum_u_value"):
+                if key in saved:
+                    level[key] = saved[key]
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    fresh["linker_uid"] = None
+    return fresh
+
+
+def _level_weights(linker: Linker) -> dict[str, list[tuple[float, str]]]:
+    """Per comparison, each non-null level's match weight and label (Splink 5 reports weights only)."""
+    levels: dict[str, list[tuple[float, str]]] = {}
+    for comparison in linker._settings_obj.comparisons:
+        entries = []
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            try:
+                weight = float(level._log2_bayes_factor)
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+            entries.append((weight, level.label_for_charts))
+        levels[comparison.output_column_name] = entries
+    return levels
+
+
+def explain(predictions: pd.DataFrame, levels: Mapping[str, Sequence[tuple[float, str]]]) -> list[str]:
+    """Human-readable reasons per scored pair: the evidence for, then strong evidence against.
+
+    Each comparison's match weight identifies its level (levels have distinct weights); a weight of
+    exactly zero is a missing value on either side and says nothing.
+    """
+    n = len(predictions)
+    columns = [c for c in levels if f"mw_{c}" in predictions.columns and levels[c]]
+    parts_for: list[np.ndarray] = []
+    parts_against: list[np.ndarray] = []
+    for c in columns:
+        weights = predictions[f"mw_{c}"].to_numpy(dtype=float)
+        level_weights = np.array([w for w, _label in levels[c]])
+        labels = np.array([label for _w, label in levels[c]], dtype=object)
+        nearest = np.abs(weights[:, None] - level_weights[None, :]).argmin(axis=1) if n else np.array([], int)
+        chosen = labels[nearest] if n else np.array([], dtype=object)
+        agreeing = chosen.copy()
+        agreeing[~(weights > 0)] = None
+        contradicting = chosen.copy()
+        contradicting[~(weights < -3.0)] = None
+        parts_for.append(agreeing)
+        parts_against.append(contradicting)
+    reasons: list[str] = []
+    for i in range(n):
+        found = [p[i] for p in parts_for if p[i] is not None] + [
+            p[i] for p in parts_against if p[i] is not None
+        ]
+        reasons.append(", ".join(found))
+    return reasons
+
+
+@dataclass
+class Resolution:
+    """Clusters and the scored links behind them."""
+
+    clusters: pd.DataFrame  # id, cluster_id
+    links: pd.DataFrame  # id_l, id_r, match_probability, match_weight, reasons
+    model: dict[str, Any]
+
+
+class _Components:
+    """Union-find over record ids; a component's id is its smallest member id."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.parent: dict[str, str] = {i: i for i in ids}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, left: str, right: str) -> bool:
+        a, b = self.find(left), self.find(right)
+        if a == b:
+            return False
+        if b < a:
+            a, b = b, a
+        self.parent[b] = a
+        return True
+
+
+def _comparison_weights(links: pd.DataFrame) -> pd.DataFrame:
+    """Per link, each comparison's match weight with its term-frequency adjustment folded in."""
+    columns = [c for c in links.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
+    out = pd.DataFrame(index=links.index)
+    for c in columns:
+        name = c[3:]
+        weight = links[c].astype(float)
+        if f"mw_tf_adj_{name}" in links.columns:
+            weight = weight + links[f"mw_tf_adj_{name}"].astype(float).fillna(0.0)
+        out[name] = weight.fillna(0.0)
+    return out
+
+
+def cluster_links(
+    ids: Sequence[str],
+    links: pd.DataFrame,
+    threshold: float,
+    *,
+    prior: float | None = None,
+    rounds: int = 3,
+) -> pd.DataFrame:
+    """Cluster records: links at or above threshold, then whole clusters compared as entities.
+
+    A sparse mention (a name and a phone) often matches no single other mention strongly, yet the
+    cluster it belongs with holds that name in one record and that phone in another. After the first
+    pass, each pair of clusters joined by any scored link is scored again with, per comparison, the
+    strongest evidence between their members (or the strongest contradiction when there is no
+    agreement), each comparison counted once — the Fellegi-Sunter score of the two entities' profiles.
+    """
+    components = _Components(ids)
+    strong = links[links["match_probability"] >= threshold]
+    for left, right in zip(strong["id_l"], strong["id_r"], strict=True):
+        components.union(left, right)
+    weights = _comparison_weights(links)
+    if prior is not None and len(weights.columns) and len(links):
+        prior_weight = math.log2(prior / (1.0 - prior))
+        threshold_weight = math.log2(threshold / (1.0 - threshold))
+        id_l = links["id_l"].to_numpy()
+        id_r = links["id_r"].to_numpy()
+        for _round in range(rounds):
+            roots_l = np.array([components.find(x) for x in id_l], dtype=object)
+            roots_r = np.array([components.find(x) for x in id_r], dtype=object)
+            between = roots_l != roots_r
+            if not between.any():
+                break
+            frame = weights[between].copy()
+            left, right = roots_l[between], roots_r[between]
+            swap = right < left
+            lo, hi = np.where(swap, right, left), np.where(swap, left, right)
+            frame["a"], frame["b"] = lo, hi
+            grouped = frame.groupby(["a", "b"], sort=False)
+            best = grouped.max()
+            worst = grouped.min()
+            # strongest agreement when there is any, otherwise the strongest disagreement
+            evidence = best.where(best > 0, worst)
+            score = prior_weight + evidence.sum(axis=1)
+            merges = score[score >= threshold_weight].sort_values(ascending=False)
+            merged = 0
+            for a, b in merges.index:
+                merged += components.union(a, b)
+            if not merged:
+                break
+    return pd.DataFrame({"id": list(ids), "cluster_id": [components.find(i) for i in ids]})
+
+
+def _cluster_ids(ids: Sequence[str], links: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Connected components over links at or above threshold (no entity-level pass)."""
+    return cluster_links(ids, links, threshold)
+
+
+def _linker(
+    engine: Engine,
+    tables: Sequence[pd.DataFrame],
+    settings: SettingsCreator | dict[str, Any],
+    *,
+    name: str = "t",
+) -> Linker:
+    inputs: list[Any] = [engine.as_input(t) for t in tables]
+    registered = [engine.db_api.register(t, dataset_display_name=f"{name}{i}") for i, t in enumerate(inputs)]
+    return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.WARNING)
+
+
+def _predictions_frame(linker: Linker, scored: Any) -> pd.DataFrame:
+    frame = scored.as_pandas_dataframe()
+    labels = _level_weights(linker)
+    out = pd.DataFrame(
+        {
+            "id_l": frame["unique_id_l"].astype(str),
+            "id_r": frame["unique_id_r"].astype(str),
+            "match_probability": frame["match_probability"].astype(float),
+            "match_weight": frame["match_weight"].astype(float),
+        }
+    )
+    # Reasons are for people to read, so only for links worth reading; weights stay on every link.
+    readable = frame["match_probability"].to_numpy() >= 0.5
+    out["reasons"] = ""
+    if readable.any():
+        out.loc[readable, "reasons"] = explain(frame[readable].reset_index(drop=True), labels)
+    for column in frame.columns:
+        if column.startswith("mw_"):
+            out[column] = frame[column].astype(float).to_numpy()
+    return out
+
+
+def resolve_mentions(
+    frame: pd.DataFrame,
+    *,
+    engine: str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    model_path: Path | None = None,
+    save_model_to: Path | None = None,
+    source_regions: Mapping[str, str] | None = None,
+    extra_columns: Sequence[str] = (),
+    quiet: bool = True,
+) -> Resolution:
+    """Deduplicate mentions (contract columns) into clusters of one real-world person each.
+
+    With model_path, the saved model is applied as is; otherwise the model is trained on the input
+    without labels (or the packaged model is used when the input is too small to train on).
+    """
+    started = time.monotonic()
+    table = prepare_mentions(frame, source_regions=source_regions, extra_columns=extra_columns, quiet=quiet)
+    if table["unique_id"].duplicated().any():
+        dup = table.loc[table["unique_id"].duplicated(), "unique_id"].iloc[0]
+        raise ValueError(f"duplicate id {dup!r}: every record needs its own id")
+    with create_engine(engine) as eng:
+        linker, model = _fitted_linker(eng, [table], model_path, quiet=quiet, link_type="dedupe_only")
+        if save_model_to is not None:
+            write_model(model, save_model_to)
+        _progress(f"predicting ({time.monotonic() - started:.1f}s)", quiet=quiet)
+        # Weak links are kept too: the entity-level pass of clustering adds their evidence up.
+        scored = linker.inference.predict(threshold_match_probability=0.05 if len(table) < 200_000 else 0.2)
+        links = _predictions_frame(linker, scored)
+        prior = float(linker._settings_obj._probability_two_random_records_match)
+    _progress(f"{len(links):,} links scored ({time.monotonic() - started:.1f}s)", quiet=quiet)
+    clusters = cluster_links(table["unique_id"].tolist(), links, threshold, prior=prior)
+    _progress(
+        f"{clusters['cluster_id'].nunique():,} clusters from {len(clusters):,} records "
+        f"({time.monotonic() - started:.1f}s)",
+        quiet=quiet,
+    )
+    return Resolution(clusters=clusters, links=links, model=model)
+
+
+def _fitted_linker(
+    eng: Engine, tables: list[pd.DataFrame], model_path: Path | None, *, quiet: bool, link_type: LinkType
+) -> tuple[Linker, dict[str, Any]]:
+    n_records = sum(len(t) for t in tables)
+    if model_path is None and n_records < _TRAINING_MIN_RECORDS:
+        model_path = Path(str(DEFAULT_MODEL_PATH))
+    if model_path is not None:
+        model = load_model(model_path)
+        settings = settings_for_engine(model, eng.db_api.sql_dialect.sql_dialect_str, link_type=link_type)
+        trained_on = int(model.get("tiaki_training_records") or 0)
+        if link_type == "dedupe_only" and trained_on > 1 and n_records > 1:
+            # Each record expects as many duplicates as in the training data, whatever the table size.
+            prior = float(model["probability_two_random_records_match"]) * (trained_on - 1) / (n_records - 1)
+            settings["probability_two_random_records_match"] = min(0.5, prior)
+        if link_type == "link_only":
+            # Screening prior: a record is on the list at the base rate, and then any one entry equally.
+            settings["probability_two_random_records_match"] = min(
+                0.5, SCREENING_BASE_RATE / max(len(tables[0]), 1)
+            )
+        if n_records < _TRAINING_MIN_RECORDS:
+            # A handful of records says nothing about how common a name is: no term frequencies.
+            for comparison in settings.get("comparisons", []):
+                for level in comparison.get("comparison_levels", []):
+                    level.pop("tf_adjustment_column", None)
+                    level.pop("tf_adjustment_weight", None)
+        linker = _linker(eng, tables, settings)
+        return linker, model
+    combined = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    present = present_comparisons(combined)
+    if "name" not in present and not (present & {"phone", "id_number", "email"}):
+        raise ValueError("nothing to match on: give at least a name, phone, id_number or email column")
+    creator = model_settings(present, link_type=link_type)
+    if link_type == "dedupe_only" and n_records > TRAINING_SAMPLE:
+        # Parameters (and the prior, which a uniform sample of records leaves unchanged) are estimated
+        # on a sample; the full list is then scored with them. Training cost stops growing with the list.
+        sample = tables[0].sample(n=TRAINING_SAMPLE, random_state=1)
+        trainer = _linker(eng, [sample], creator, name="sample")
+        _progress(
+            f"training on a sample of {TRAINING_SAMPLE:,} records ({', '.join(sorted(present))})", quiet=quiet
+        )
+        train(trainer, present, n_records=TRAINING_SAMPLE)
+        estimate_prior_from_predictions(trainer, n_records=TRAINING_SAMPLE)
+        model = trainer.misc.save_model_to_json(out_path=None, overwrite=True)
+        model.update(
+            tiaki_model_version=MODEL_VERSION,
+            tiaki_comparisons=sorted(present),
+            tiaki_training_records=TRAINING_SAMPLE,
+        )
+        full = settings_for_engine(model, eng.db_api.sql_dialect.sql_dialect_str, link_type=link_type)
+        full["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+        return _linker(eng, tables, full), model
+    linker = _linker(eng, tables, creator)
+    _progress(f"training on {n_records:,} records ({', '.join(sorted(present))})", quiet=quiet)
+    train(linker, present, n_records=n_records)
+    if link_type == "dedupe_only":
+        estimate_prior_from_predictions(linker, n_records=n_records)
+    model = linker.misc.save_model_to_json(out_path=None, overwrite=True)
+    model["tiaki_model_version"] = MODEL_VERSION
+    model["tiaki_comparisons"] = sorted(present)
+    model["tiaki_training_records"] = n_records
+    return linker, model
+
+
+def screen_watchlist(
+    watchlist: pd.DataFrame,
+    records: pd.DataFrame,
+    *,
+    engine: str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    model_path: Path | None = None,
+    extra_columns: Sequence[str] = (),
+    quiet: bool = True,
+) -> pd.DataFrame:
+    """Hits of records against a watchlist: record_id, watchlist_id, score, reasons (one row per hit)."""
+    wl = prepare_mentions(watchlist, extra_columns=extra_columns, quiet=quiet)
+    rec = prepare_mentions(records, extra_columns=extra_columns, quiet=quiet)
+    with create_engine(engine) as eng:
+        linker, _model = _fitted_linker(eng, [wl, rec], model_path, quiet=quiet, link_type="link_only")
+        scored = linker.inference.predict(threshold_match_probability=threshold)
+        frame = scored.as_pandas_dataframe()
+        labels = _level_weights(linker)
+    if frame.empty:
+        return pd.DataFrame(columns=["record_id", "watchlist_id", "score", "reasons"])
+    # Splink orders a pair by source dataset name: t0 (watchlist) on the left.
+    left_is_watchlist = frame["source_dataset_l"].astype(str) == "t0"
+    hits = pd.DataFrame(
+        {
+            "record_id": frame["unique_id_r"].where(left_is_watchlist, frame["unique_id_l"]).astype(str),
+            "watchlist_id": frame["unique_id_l"].where(left_is_watchlist, frame["unique_id_r"]).astype(str),
+            "score": frame["match_probability"].astype(float).round(4),
+            "reasons": explain(frame, labels),
+        }
+    )
+    return hits.sort_values(["record_id", "score"], ascending=[True, False], ignore_index=True)
+
+
+def match_new_mentions(
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    model_path: Path | None = None,
+    engine: str = "duckdb",
+    threshold: float = 0.5,
+) -> pd.DataFrame:
+    """Score new mentions against existing ones without re-running everything (incremental linking).
+
+    Returns id_l (existing), id_r (new), match_probability, match_weight, reasons — for the
+    application to attach a new report's mentions to known entities.
+    """
+    old_table = prepare_mentions(existing)
+    new_table = prepare_mentions(new)
+    with create_engine(engine) as eng:
+        model = load_model(model_path or Path(str(DEFAULT_MODEL_PATH)))
+        settings = {k: v for k, v in model.items() if not k.startswith("tiaki_")}
+        settings["linker_uid"] = None
+        old_df = eng.db_api.register(old_table, dataset_display_name="existing")
+        new_df = eng.db_api.register(new_table, dataset_display_name="new")
+        linker = Linker(old_df, settings, log_level=logging.WARNING)
+        for column in ("name_sorted", "name_rare", "phone_e164", "nationality"):
+            tf = linker.table_management.compute_tf_table(column)
+            del tf
+        scored = linker.inference.predict_between(
+            old_df, new_df, threshold_match_probability=threshold, warning_mode="never"
+        )
+        return _predictions_frame(linker, scored)

@@ -1,0 +1,236 @@
+"""Personal-name normalisation: keys that let one person's name meet itself across scripts and spellings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from anyascii import anyascii
+
+from tiaki.resolution.transliteration import romanise, script_of, zawgyi_to_unicode
+
+_DATA = resources.files("tiaki.resolution") / "data"
+_MY_ONSET_START = re.compile(r"^[\u1000-\u1021\u1025-\u102a](?![\u103a\u1039\u1037])")
+_SPLIT = re.compile(r"[\s,;:.\-_·/\\|+&]+")
+_ALIAS = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]|\(([^()]*)\)|'([^']{2,})'")
+_NON_KEY = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class NameParticles:
+    """Honorifics (leading titles) and particles (connecting words) loaded from name_particles.toml."""
+
+    version: int
+    honorific_sequences: tuple[tuple[str, ...], ...]
+    native_prefixes: tuple[str, ...]
+    particle_sequences: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def name_particles() -> NameParticles:
+    """Load and check the honorific and particle lists."""
+    raw = tomllib.loads((_DATA / "name_particles.toml").read_text(encoding="utf-8"))
+    if not isinstance(raw.get("version"), int):
+        raise ValueError("name_particles.toml: integer 'version' is required")
+    honorifics = raw.get("honorifics", {})
+    particles = raw.get("particles", {}).get("words", [])
+    latin: set[tuple[str, ...]] = set()
+    native: set[str] = set()
+    for group, words in honorifics.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"name_particles.toml: honorifics.{group} must be a list of strings")
+        for word in words:
+            if script_of(word) in ("latin", ""):
+                latin.add(tuple(_fold_latin(word).split()))
+            else:
+                native.add(unicodedata.normalize("NFC", word))
+    particle_seqs = {tuple(_split_words(_fold_latin(w))) for w in particles}
+    return NameParticles(
+        version=int(raw["version"]),
+        # longest first so that "tan sri" is taken before "tan"
+        honorific_sequences=tuple(sorted(latin, key=len, reverse=True)),
+        native_prefixes=tuple(sorted(native, key=len, reverse=True)),
+        particle_sequences=tuple(sorted(particle_seqs, key=len, reverse=True)),
+    )
+
+
+@lru_cache(maxsize=1)
+def spelling_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ordered regular-expression rules that make a romanised word 'loose'."""
+    raw = tomllib.loads((_DATA / "spelling_variants.toml").read_text(encoding="utf-8"))
+    rules = raw.get("rules")
+    if not isinstance(rules, list) or not all(isinstance(r, list) and len(r) == 2 for r in rules):
+        raise ValueError("spelling_variants.toml: 'rules' must be a list of [pattern, replacement] pairs")
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in rules)
+
+
+@lru_cache(maxsize=1)
+def nicknames() -> dict[str, str]:
+    """Familiar forms of given names and the name they stand for (nicknames.csv: nickname,canonical)."""
+    mapping: dict[str, str] = {}
+    text = (_DATA / "nicknames.csv").read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames != ["nickname", "canonical"]:
+        raise ValueError("nicknames.csv: header must be nickname,canonical")
+    for row in reader:
+        mapping.setdefault(row["nickname"].strip().lower(), row["canonical"].strip().lower())
+    return mapping
+
+
+def fold(text: str) -> str:
+    """NFC, case-folded, with diacritics removed but the script kept (Thai stays Thai)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept: list[str] = []
+    for ch in decomposed:
+        # Combining marks are diacritics only for Latin letters; in Brahmic scripts they are vowels.
+        if unicodedata.category(ch) == "Mn" and (kept and ord(kept[-1]) < 0x0250):
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)).replace("đ", "d").replace("ł", "l").replace("ø", "o")
+
+
+def _fold_latin(text: str) -> str:
+    return anyascii(fold(text)).lower().strip()
+
+
+def _split_words(text: str) -> list[str]:
+    return [w for w in _SPLIT.split(text) if w]
+
+
+def loose(word: str) -> str:
+    """A romanised word in its loose spelling (Boonmee -> punmi, Bunmi -> punmi)."""
+    out = word
+    for pattern, replacement in spelling_rules():
+        out = pattern.sub(replacement, out)
+    return out
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """Every key derived from one name string, with the original kept verbatim."""
+
+    original: str
+    script: str = ""
+    folded: str = ""
+    latin: str = ""
+    honorifics: str = ""
+    aliases: str = ""
+    tokens: tuple[str, ...] = field(default_factory=tuple)
+    loose_tokens: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def sorted(self) -> str:
+        """Romanised words in alphabetical order: name-order independent."""
+        return " ".join(sorted(self.tokens))
+
+    @property
+    def loose(self) -> str:
+        """Loose-spelling words in alphabetical order."""
+        return " ".join(sorted(self.loose_tokens))
+
+    @property
+    def joined(self) -> str:
+        """Loose spelling in the given order without spaces ("Aung San" meets "Aungsan")."""
+        return "".join(self.loose_tokens)
+
+    @property
+    def joined_sorted(self) -> str:
+        """Loose spelling, words sorted, without spaces."""
+        return "".join(sorted(self.loose_tokens))
+
+
+def _strip_native_prefix(word: str, prefixes: tuple[str, ...]) -> tuple[str, str]:
+    """Take an attached native-script title off a word ("นายวิชัย" -> "นาย", "วิชัย")."""
+    for prefix in prefixes:
+        if word == prefix or not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        script = script_of(prefix)
+        # In Burmese a title must end at a syllable boundary: မ (Ma) must not be cut off မင်း (Min).
+        if script == "myanmar" and not _MY_ONSET_START.match(rest):
+            continue
+        if len(rest) >= 2:
+            return prefix, rest
+    return "", word
+
+
+def _take_sequences(
+    words: list[str], sequences: tuple[tuple[str, ...], ...], *, leading_only: bool
+) -> tuple[list[str], list[str]]:
+    """Remove word sequences (titles or particles) while at least one other word remains."""
+    taken: list[str] = []
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        matched = None
+        if not leading_only or not out:
+            for seq in sequences:
+                if tuple(words[i : i + len(seq)]) == seq and len(words) - len(taken) - len(seq) >= 1:
+                    matched = seq
+                    break
+        if matched and (not leading_only or not out):
+            taken.append(" ".join(matched))
+            i += len(matched)
+            continue
+        out.append(words[i])
+        i += 1
+    return out, taken
+
+
+def normalise_name(raw: str | None) -> NameKeys:
+    """Name keys for matching; never raises, and keeps the original string."""
+    original = "" if raw is None else str(raw)
+    text = unicodedata.normalize("NFC", original).strip()
+    if not text:
+        return NameKeys(original=original)
+    text = zawgyi_to_unicode(text)
+    aliases = [next(g for g in m.groups() if g) for m in _ALIAS.finditer(text) if any(m.groups())]
+    main = _ALIAS.sub(" ", text) if aliases else text
+    if not main.strip():
+        main, aliases = text, []
+    script = script_of(main)
+    particles = name_particles()
+
+    # Titles written in the native script, standalone or attached to the next word.
+    words = _split_words(fold(main).replace("a/l", " a/l ").replace("a/p", " a/p "))
+    words = [w for w in re.split(r"\s+", " ".join(words)) if w]
+    native_titles: list[str] = []
+    while words:
+        if words[0] in particles.native_prefixes and len(words) > 1:
+            native_titles.append(words.pop(0))
+            continue
+        title, rest = _strip_native_prefix(words[0], particles.native_prefixes)
+        if title:
+            native_titles.append(title)
+            words[0] = rest
+            continue
+        break
+
+    romanised: list[str] = []
+    for word in words:
+        latin = romanise(word).lower()
+        # Burmese romanisation separates syllables with spaces, as Burmese names are written in Latin.
+        romanised.extend(w for w in (_NON_KEY.sub(" ", latin)).split() if w)
+    romanised, titles = _take_sequences(romanised, particles.honorific_sequences, leading_only=True)
+    romanised, _particles = _take_sequences(romanised, particles.particle_sequences, leading_only=False)
+    honorifics = [romanise(t).lower() for t in native_titles] + titles
+    # Loose keys stand for the person, not the spelling: familiar forms become the full name and
+    # numbers (ordinals such as "1st", "16th") are dropped.
+    familiar = nicknames()
+    loose_tokens = tuple(loose(familiar.get(w, w)) for w in romanised if not any(c.isdigit() for c in w))
+    return NameKeys(
+        original=original,
+        script=script,
+        folded=" ".join(_split_words(fold(main))),
+        latin=" ".join(romanised),
+        honorifics=" ".join(honorifics),
+        aliases="; ".join(a.strip() for a in aliases),
+        tokens=tuple(romanised),
+        loose_tokens=tuple(t for t in loose_tokens if t),
+    )

@@ -1,0 +1,272 @@
+"""Mention records to the matching table: every contract column normalised beside its original."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import tomllib
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import phonenumbers
+from anyascii import anyascii
+
+from tiaki.resolution.dates import parse_birth_date
+from tiaki.resolution.names import fold, normalise_name
+from tiaki.resolution.phones import normalise_phone
+
+# The `tiaki resolve` / `tiaki watchlist-screen` input contract (DESIGN.md).
+CONTRACT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "source",
+    "name",
+    "dob",
+    "gender",
+    "nationality",
+    "phone",
+    "email",
+    "id_number",
+    "address",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS[1:]
+# A name word shared by more records than this is not used on its own for blocking: a block of k records
+# costs k*k/2 comparisons, so a fixed cap keeps the total linear in the size of the list.
+BLOCK_TOKEN_CAP = 50
+# Further attributes a partner asks to compare (e.g. birth place, occupation) are kept under this prefix.
+EXTRA_PREFIX = "x_"
+
+_ALNUM = re.compile(r"[^0-9A-Z]+")
+_ADDRESS_SPLIT = re.compile(r"[^a-z0-9]+")
+_GENDERS = {
+    "m": "m",
+    "male": "m",
+    "man": "m",
+    "boy": "m",
+    "nam": "m",
+    "chai": "m",
+    "pi": "m",
+    "laki-laki": "m",
+    "lelaki": "m",
+    "ชาย": "m",
+    "ကျား": "m",
+    "ஆண்": "m",
+    "පිරිමි": "m",
+    "tane": "m",
+    "f": "f",
+    "female": "f",
+    "woman": "f",
+    "girl": "f",
+    "nu": "f",
+    "ying": "f",
+    "perempuan": "f",
+    "wanita": "f",
+    "หญิง": "f",
+    "မ": "f",
+    "பெண்": "f",
+    "ගැහැණු": "f",
+    "wahine": "f",
+    "x": "x",
+    "other": "x",
+    "nonbinary": "x",
+    "non-binary": "x",
+}
+_REGIONS = phonenumbers.SUPPORTED_REGIONS
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Folded country name -> ISO alpha-2, from countries.toml."""
+    raw = tomllib.loads((resources.files("tiaki.resolution") / "data" / "countries.toml").read_text("utf-8"))
+    names = raw.get("names")
+    if not isinstance(names, dict):
+        raise ValueError("countries.toml: a [names] table is required")
+    mapping: dict[str, str] = {}
+    for code, aliases in names.items():
+        if len(code) != 2 or not isinstance(aliases, list):
+            raise ValueError(f"countries.toml: {code} must be an alpha-2 code with a list of names")
+        for alias in aliases:
+            mapping[_country_key(alias)] = code
+    return mapping
+
+
+def _country_key(text: str) -> str:
+    return " ".join(fold(unicodedata.normalize("NFC", text)).replace(".", " ").split())
+
+
+def normalise_country(raw: str | None) -> str:
+    """ISO 3166 alpha-2 for a country code or a name in any of its usual forms; empty when unknown."""
+    text = str(raw or "").strip()
+    if not text:
+        return ""
+    if len(text) == 2 and text.upper() in _REGIONS:
+        return text.upper()
+    key = _country_key(text)
+    return country_names().get(key) or country_names().get(anyascii(key).lower(), "")
+
+
+def normalise_gender(raw: str | None) -> str:
+    """m, f or x; empty when unknown."""
+    text = fold(str(raw or "")).strip()
+    return _GENDERS.get(text, _GENDERS.get(anyascii(text).lower(), ""))
+
+
+def normalise_id_number(raw: str | None) -> str:
+    """Identity document number in upper case without separators (passport 'b 123-456' -> 'B123456')."""
+    return _ALNUM.sub("", anyascii(str(raw or "")).upper())
+
+
+def normalise_email(raw: str | None) -> tuple[str, str]:
+    """Lower-cased address and its local part without dots or +tags (for 'same mailbox' evidence)."""
+    text = str(raw or "").strip().lower()
+    if "@" not in text:
+        return "", ""
+    local = text.split("@", 1)[0].split("+", 1)[0].replace(".", "")
+    return text, local
+
+
+def normalise_address(raw: str | None) -> str:
+    """Lightly normalised address: folded, romanised, punctuation removed, words kept in order."""
+    text = anyascii(fold(str(raw or ""))).lower()
+    return " ".join(w for w in _ADDRESS_SPLIT.split(text) if w)
+
+
+def _none_if_empty(value: str) -> str | None:
+    return value or None
+
+
+def _mapped(series: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply func once per distinct value: names and dates repeat a great deal in real lists."""
+    uniques = series.drop_duplicates()
+    mapping = {value: func(value) for value in uniques}
+    return series.map(mapping)
+
+
+def _progress(message: str, *, quiet: bool) -> None:
+    if not quiet:
+        print(f"[resolution] {message}", file=sys.stderr, flush=True)
+
+
+def prepare_mentions(
+    frame: pd.DataFrame,
+    *,
+    source_regions: Mapping[str, str] | None = None,
+    extra_columns: Sequence[str] = (),
+    quiet: bool = True,
+) -> pd.DataFrame:
+    """Normalise a table of mentions (contract columns, any missing) into the matching table.
+
+    The result has `unique_id` (the input `id`), the original values under `orig_<column>`, and the keys
+    the Splink model compares. Phones are read with the reporting partner's country as default region
+    (from source_regions, or the source itself when it is a country code), then the nationality.
+    """
+    started = time.monotonic()
+    frame = frame.copy()
+    for column in (*CONTRACT_COLUMNS, *extra_columns):
+        if column not in frame.columns:
+            frame[column] = ""
+    extras = {
+        f"{EXTRA_PREFIX}{c}": _mapped(frame[c].fillna("").astype(str), normalise_address)
+        for c in extra_columns
+    }
+    frame = frame[list(CONTRACT_COLUMNS)].fillna("").astype(str)
+    out = pd.DataFrame({"unique_id": frame["id"].to_numpy()})
+    for column in OPTIONAL_COLUMNS:
+        out[f"orig_{column}"] = frame[column].to_numpy()
+
+    names = _mapped(frame["name"], normalise_name)
+    out["name_script"] = [k.script for k in names]
+    out["name_latin"] = [k.latin for k in names]
+    out["name_honorifics"] = [k.honorifics for k in names]
+    out["name_aliases"] = [k.aliases for k in names]
+    out["name_sorted"] = [k.sorted for k in names]
+    out["name_loose"] = [k.loose for k in names]
+    out["name_joined"] = [k.joined for k in names]
+    out["name_joined_sorted"] = [k.joined_sorted for k in names]
+    out["name_tokens"] = [sorted(set(k.loose_tokens)) for k in names]
+    out["name_tok_a"] = [min(k.loose_tokens) if k.loose_tokens else "" for k in names]
+    out["name_tok_b"] = [max(k.loose_tokens) if k.loose_tokens else "" for k in names]
+    # The rarest word of each name in this table (a surname more often than not): sharing it is strong
+    # evidence, sharing "john" or "nguyen" is not, which the model weighs by term frequency.
+    counts = pd.Series([t for k in names for t in set(k.loose_tokens)]).value_counts().to_dict()
+    out["name_rare"] = [
+        min(k.loose_tokens, key=lambda t: (counts.get(t, 0), t)) if k.loose_tokens else "" for k in names
+    ]
+    # Name words rare enough to block on: any shared one (with the year of birth, the address...) makes a
+    # candidate pair, while words as common as "Nguyen" or "John" are left out so that no block can grow
+    # with the square of a national list.
+    cap = BLOCK_TOKEN_CAP
+    out["name_block_tokens"] = [sorted({t for t in k.loose_tokens if counts.get(t, 0) <= cap}) for k in names]
+    # Four-letter starts of each word: survives a typo at the end of any word.
+    out["name_prefixes"] = [" ".join(sorted(t[:4] for t in k.loose_tokens)) for k in names]
+    _progress(f"names normalised ({len(out):,} rows, {time.monotonic() - started:.1f}s)", quiet=quiet)
+
+    dobs = _mapped(frame["dob"], parse_birth_date)
+    out["dob_full"] = [d.iso if d.precision == "day" else "" for d in dobs]
+    out["dob_month"] = [d.iso[:7] if d.precision in ("day", "month") else "" for d in dobs]
+    out["dob_year"] = [d.iso[:4] for d in dobs]
+    out["dob_swapped"] = [d.swapped for d in dobs]
+    out["dob_digits"] = [d.digits for d in dobs]
+
+    regions = dict(source_regions or {})
+    sources = frame["source"].str.strip()
+    nationality = _mapped(frame["nationality"], normalise_country)
+    out["nationality"] = nationality.to_numpy()
+    default_region = sources.map(lambda s: regions.get(s) or (s.upper() if s.upper() in _REGIONS else ""))
+    phones = [
+        normalise_phone(raw, region or None, nat or None)
+        for raw, region, nat in zip(frame["phone"], default_region, nationality, strict=True)
+    ]
+    out["phone_e164"] = [p.e164 for p in phones]
+    out["phone_tail"] = [p.tail for p in phones]
+    out["phone_valid"] = [p.valid for p in phones]
+    out["gender"] = _mapped(frame["gender"], normalise_gender).to_numpy()
+    out["id_number"] = _mapped(frame["id_number"], normalise_id_number).to_numpy()
+    emails = _mapped(frame["email"], normalise_email)
+    out["email"] = [e[0] for e in emails]
+    out["email_local"] = [e[1] for e in emails]
+    addresses = _mapped(frame["address"], normalise_address)
+    out["address"] = addresses.to_numpy()
+    out["address_tokens"] = [sorted(set(a.split())) if a else [] for a in addresses]
+    for column, values in extras.items():
+        out[column] = values.to_numpy()
+
+    # Stand-alone blocking keys: a value shared by more than BLOCK_TOKEN_CAP records (a very common name,
+    # an agency's phone line) is dropped from the key, so no stand-alone rule can produce more than
+    # n * cap / 2 pairs; such records still meet through rules that add the date of birth.
+    for column in ("name_loose", "name_joined_sorted", "phone_tail", "id_number", "email"):
+        values = out[column]
+        frequency = values.map(values.value_counts())
+        out[f"block_{column}"] = values.where((frequency <= BLOCK_TOKEN_CAP) & (values != ""), "")
+    pair = out["name_tok_a"] + "|" + out["name_tok_b"]
+    pair_frequency = pair.map(pair.value_counts())
+    out["block_name_pair"] = pair.where((pair_frequency <= BLOCK_TOKEN_CAP) & (out["name_tok_a"] != ""), "")
+
+    # Empty strings become NULL so Splink's null levels (no evidence either way) apply.
+    for column in out.columns:
+        if column.startswith("orig_") or column in ("unique_id", "phone_valid"):
+            continue
+        if column in ("name_tokens", "address_tokens", "name_block_tokens"):
+            out[column] = [v if v else None for v in out[column]]
+        else:
+            out[column] = out[column].map(_none_if_empty)
+    _progress(f"records prepared ({len(out):,} rows, {time.monotonic() - started:.1f}s)", quiet=quiet)
+    return out
+
+
+def source_regions_from_organisations(path: Path) -> dict[str, str]:
+    """org_id -> ISO country from an organisations CSV (the world's organisations.csv has this shape)."""
+    from tiaki.resolution.csvfiles import read_contract_csv
+
+    frame = read_contract_csv(path, required=("org_id", "country"))
+    return {
+        org: country
+        for org, country in zip(
+            frame["org_id"].str.strip(), frame["country"].map(normalise_country), strict=True
+        )
+        if country
+    }

@@ -1,0 +1,165 @@
+"""The Splink model: blocking budget, unsupervised resolution, reasons, saved models, incremental matching."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from splink import DuckDBAPI
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+from tiaki.resolution.linkage import (
+    MODEL_VERSION,
+    blocking_rules,
+    cluster_links,
+    load_model,
+    match_new_mentions,
+    present_comparisons,
+    resolve_mentions,
+    screen_watchlist,
+)
+from tiaki.resolution.records import BLOCK_TOKEN_CAP, prepare_mentions
+
+
+def _pairs(frame: pd.DataFrame, key: str) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for _k, group in frame.groupby(key):
+        ids = sorted(group["id"])
+        out.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return out
+
+
+def _population(n: int, seed: int) -> pd.DataFrame:
+    """n records whose names, like real ones, grow more varied with the population."""
+    rng = random.Random(seed)
+    syllables = [
+        "som",
+        "chai",
+        "wi",
+        "ma",
+        "lee",
+        "aung",
+        "min",
+        "thi",
+        "da",
+        "hung",
+        "lan",
+        "si",
+        "ti",
+        "ku",
+    ]
+    common_family = ["Nguyen", "Tran", "Boonmee", "Perera", "Silva", "Ismail"]
+    rows = []
+    for i in range(n):
+        given = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).title()
+        family = (
+            rng.choice(common_family)
+            if rng.random() < 0.5
+            else "".join(rng.choice(syllables) for _ in range(3))
+        )
+        rows.append(
+            {
+                "id": str(i),
+                "name": f"{given} {family}",
+                "dob": f"{rng.randint(1960, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "gender": rng.choice("MF"),
+                "phone": f"08{rng.randint(10_000_000, 99_999_999)}",
+                "nationality": "TH",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_blocking_budget_is_bounded() -> None:
+    # Half of 20,000 people share six family names: a rule on a single common word would be quadratic.
+    n = 20_000
+    table = prepare_mentions(_population(n, seed=3))
+    records = count_comparisons_from_blocking_rules(
+        DuckDBAPI().register(table),
+        blocking_rules=blocking_rules(present_comparisons(table)),
+        link_type="dedupe_only",
+        record_sample_proportion=1.0,
+    )
+    assert records[-1]["total_possible_comparison_count"] == 199_990_000
+    # 0.1% of all pairs: about 10 comparisons per record instead of 10,000.
+    assert records[-1]["cumulative_comparison_count"] < 12 * n
+    # Stand-alone keys never hold more than BLOCK_TOKEN_CAP records, so those rules stay linear.
+    for column in ("block_name_loose", "block_name_joined_sorted", "block_name_pair", "block_phone_tail"):
+        assert table[column].value_counts().max() <= BLOCK_TOKEN_CAP
+    tokens = table["name_block_tokens"].dropna().explode()
+    assert tokens.value_counts().max() <= BLOCK_TOKEN_CAP
+
+
+def test_resolve_finds_people_across_spellings(mentions_600: pd.DataFrame, tmp_path: Path) -> None:
+    model_path = tmp_path / "model.json"
+    result = resolve_mentions(mentions_600.drop(columns="person"), save_model_to=model_path)
+    merged = mentions_600.merge(result.clusters, on="id")
+    truth, predicted = _pairs(merged, "person"), _pairs(merged, "cluster_id")
+    precision = len(truth & predicted) / len(predicted)
+    recall = len(truth & predicted) / len(truth)
+    assert precision >= 0.97
+    assert recall >= 0.95
+    model = json.loads(model_path.read_text(encoding="utf-8"))
+    assert model["tiaki_model_version"] == MODEL_VERSION
+    assert model["tiaki_comparisons"] == ["dob", "gender", "id_number", "name", "nationality", "phone"]
+    assert load_model(model_path)["link_type"] == "dedupe_only"
+
+
+def test_links_carry_reasons(mentions_600: pd.DataFrame) -> None:
+    result = resolve_mentions(mentions_600.drop(columns="person"))
+    links = result.links.set_index(["id_l", "id_r"])
+    # copies 0 and 2 of a person share name, passport, phone and a date written two ways
+    reasons = links.loc[("p1-m0", "p1-m2"), "reasons"]
+    assert reasons.startswith("name exact, dob exact, phone exact, id number exact")
+
+
+def test_saved_model_of_another_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"tiaki_model_version": "tiaki-resolution-0"}), encoding="utf-8")
+    with pytest.raises(ValueError, match="tiaki-resolution-0"):
+        load_model(path)
+
+
+def test_cluster_ids_are_the_smallest_member_and_entity_pass_joins_profiles() -> None:
+    links = pd.DataFrame(
+        {
+            "id_l": ["a", "b", "a"],
+            "id_r": ["b", "c", "c"],
+            "match_probability": [0.99, 0.3, 0.3],
+            # b-c share a name; a-c share a phone: neither alone is enough, the profiles together are
+            "mw_name": [12.0, 8.0, 0.0],
+            "mw_phone": [0.0, 0.0, 8.0],
+        }
+    )
+    plain = cluster_links(["a", "b", "c"], links, 0.9)
+    assert plain["cluster_id"].tolist() == ["a", "a", "c"]
+    profiled = cluster_links(["a", "b", "c"], links, 0.9, prior=1e-3)
+    assert profiled["cluster_id"].tolist() == ["a", "a", "a"]
+
+
+def test_incremental_matching_of_new_mentions(mentions_600: pd.DataFrame) -> None:
+    existing = mentions_600[~mentions_600["id"].str.startswith("p1-")].drop(columns="person")
+    new = pd.DataFrame(
+        [{"id": "new-1", "name": "นาย " + "Somchai", "dob": "", "phone": "", "nationality": "TH"}]
+    )
+    new = pd.concat([new, mentions_600[mentions_600["id"] == "p1-m0"].drop(columns="person")])
+    links = match_new_mentions(existing, new)
+    assert set(links["id_r"]) <= {"new-1", "p1-m0"}
+    assert list(links.columns[:5]) == ["id_l", "id_r", "match_probability", "match_weight", "reasons"]
+
+
+def test_watchlist_name_only(mentions_600: pd.DataFrame) -> None:
+    watchlist = pd.DataFrame([{"id": "W1", "name": "วิชัย บุญมี"}, {"id": "W2", "name": "Aung Min"}])
+    records = pd.DataFrame(
+        [
+            {"id": "R1", "name": "Wichai Boonmee"},
+            {"id": "R2", "name": "Malee Jaidee"},
+            {"id": "R3", "name": "MIN AUNG"},
+        ]
+    )
+    hits = screen_watchlist(watchlist, records, threshold=0.5)
+    assert hits[["record_id", "watchlist_id"]].values.tolist() == [["R1", "W1"], ["R3", "W2"]]
+    assert hits["reasons"].tolist() == ["name≈ (translit/spelling)", "name exact"]

@@ -1,0 +1,158 @@
+"""Normalisers: exact keys for names across scripts, phones, dates, ids; Hypothesis properties."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tiaki.resolution.dates import parse_birth_date
+from tiaki.resolution.names import fold, loose, normalise_name
+from tiaki.resolution.phones import normalise_phone
+from tiaki.resolution.records import normalise_address, normalise_country, normalise_id_number
+from tiaki.resolution.transliteration import romanise
+
+
+def test_vietnamese_name_in_any_order_and_with_or_without_diacritics_shares_keys() -> None:
+    keys = [normalise_name(n) for n in ("Trần Văn Hùng", "Tran Van Hung", "HUNG TRAN VAN")]
+    assert {k.sorted for k in keys} == {"hung tran van"}
+    assert {k.loose for k in keys} == {"hunk tlan wan"}
+    assert keys[0].original == "Trần Văn Hùng"
+    assert keys[0].folded == "tran van hung"
+
+
+def test_thai_script_meets_informal_romanisation() -> None:
+    thai, latin = normalise_name("วิชัย บุญมี"), normalise_name("Wichai Boonmee")
+    assert thai.script == "thai"
+    assert thai.latin == "wichai bunmi"
+    assert latin.latin == "wichai boonmee"
+    assert thai.loose == latin.loose == "punmi wicai"
+    assert thai.joined == latin.joined == "wicaipunmi"
+
+
+def test_thai_title_attached_to_the_name_is_held_apart() -> None:
+    keys = normalise_name("นายวิชัย บุญมี")
+    assert keys.honorifics == "nai"
+    assert keys.latin == "wichai bunmi"
+
+
+def test_burmese_script_meets_conventional_spelling_and_titles_are_held_apart() -> None:
+    script = normalise_name("ဦးမင်းအောင်လှိုင်")
+    latin = normalise_name("U Min Aung Hlaing")
+    assert script.latin == "min aung hlaing"
+    assert script.honorifics == "u"
+    assert latin.honorifics == "u"
+    assert script.loose == latin.loose
+    assert normalise_name("Daw Aung San Suu Kyi").joined == normalise_name("Aungsan Suukyi").joined
+
+
+def test_burmese_creaky_nasal_is_written_with_t() -> None:
+    assert romanise("မြင့်") == "myint"
+    assert romanise("သန့်") == "thant"
+    assert romanise("ကျော်") == "kyaw"
+
+
+def test_burmese_title_is_not_cut_from_a_name_syllable() -> None:
+    # မ is the title "Ma" but also the first letter of မင်း (Min).
+    assert normalise_name("မင်း").latin == "min"
+    assert normalise_name("မင်း").honorifics == ""
+
+
+def test_sinhala_and_tamil_romanisation() -> None:
+    assert romanise("කුමාර පෙරේරා") == "kumara perera"
+    assert romanise("முருகன் செல்வராஜ்") == "murugan selvaraj"
+    assert normalise_name("முருகன்").loose == normalise_name("Murugan").loose
+
+
+def test_particles_and_honorifics_from_data() -> None:
+    assert normalise_name("Ahmad bin Ismail").latin == "ahmad ismail"
+    assert normalise_name("Muthu a/l Rajan").latin == "muthu rajan"
+    bapak = normalise_name("Bapak Joko Widodo")
+    assert (bapak.latin, bapak.honorifics) == ("joko widodo", "bapak")
+    # A title is only removed while a name remains.
+    assert normalise_name("Maung Maung").latin == "maung"
+    assert normalise_name("Ko").latin == "ko"
+
+
+def test_nickname_in_quotes_is_its_own_field() -> None:
+    keys = normalise_name('Somchai "Chai" Jaidee')
+    assert keys.aliases == "Chai"
+    assert keys.latin == "somchai jaidee"
+
+
+def test_loose_spelling_rules() -> None:
+    assert loose("boonmee") == loose("bunmi") == "punmi"
+    assert loose("htun") == loose("tun") == "tun"
+
+
+def test_vietnamese_phone_with_partner_default_region() -> None:
+    phone = normalise_phone("0987 654 321", "VN")
+    assert phone.e164 == "+84987654321"
+    assert phone.valid is True
+    assert normalise_phone("+84 987-654-321", "TH").e164 == "+84987654321"
+
+
+def test_invalid_phone_is_kept_with_a_flag() -> None:
+    phone = normalise_phone("12345", "VN")
+    assert (phone.original, phone.e164, phone.valid, phone.digits) == ("12345", "", False, "12345")
+
+
+def test_phone_falls_back_to_nationality_region() -> None:
+    assert normalise_phone("0987654321", None, "VN").e164 == "+84987654321"
+
+
+def test_birth_dates_at_each_precision_and_calendar() -> None:
+    assert parse_birth_date("14/03/1990").iso == "1990-03-14"
+    assert parse_birth_date("03/14/1990").iso == "1990-03-14"
+    assert parse_birth_date("1990-03").precision == "month"
+    assert parse_birth_date("1990").iso == "1990"
+    assert parse_birth_date("14 March 1990").iso == "1990-03-14"
+    # Thai Buddhist-era year and Thai digits
+    assert parse_birth_date("๑๔/๐๓/๒๕๓๓").iso == "1990-03-14"
+    assert parse_birth_date("1990-01-02").swapped == "1990-02-01"
+    assert parse_birth_date("1862-06-44").digits == "18620644"
+    assert parse_birth_date("1862-06-44").iso == "1862-06"
+
+
+def test_ids_addresses_countries() -> None:
+    assert normalise_id_number(" b 123-456 ") == "B123456"
+    assert normalise_address("12/3 Soi Sukhumvit, Bangkok ") == "12 3 soi sukhumvit bangkok"
+    assert normalise_country("VNM") == "VN"
+    assert normalise_country("th") == "TH"
+    assert normalise_country("Myanmar") == "MM"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_name_normaliser_never_raises_and_keeps_the_original(text: str) -> None:
+    keys = normalise_name(text)
+    assert keys.original == text
+    assert keys.latin.isascii()
+    assert all(t for t in keys.loose_tokens)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_name_keys_are_idempotent(text: str) -> None:
+    once = normalise_name(text)
+    twice = normalise_name(once.latin)
+    assert twice.latin == once.latin
+    assert twice.loose == once.loose
+    assert fold(fold(text)) == fold(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30), st.sampled_from(["VN", "TH", "MM", "", "ZZ"]))
+def test_phone_normaliser_never_raises_and_is_idempotent(text: str, region: str) -> None:
+    phone = normalise_phone(text, region or None)
+    assert phone.original == text
+    if phone.valid:
+        assert normalise_phone(phone.e164).e164 == phone.e164
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_date_parser_never_raises_and_round_trips(text: str) -> None:
+    parsed = parse_birth_date(text)
+    assert parsed.original == text
+    if parsed.iso:
+        assert parse_birth_date(parsed.iso).iso == parsed.iso

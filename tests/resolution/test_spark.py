@@ -1,0 +1,25 @@
+"""The Spark engine gives the same clusters as DuckDB with the same model (local Spark: slow to start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.resolution.conftest import people_mentions
+from tiaki.resolution.linkage import resolve_mentions
+
+
+def test_spark_and_duckdb_give_the_same_clusters(tmp_path: Path) -> None:
+    mentions = people_mentions(220, seed=11).drop(columns="person")
+    model = tmp_path / "model.json"
+    duckdb = resolve_mentions(mentions, engine="duckdb", save_model_to=model)
+    on_duckdb = resolve_mentions(mentions, engine="duckdb", model_path=model)
+    on_spark = resolve_mentions(mentions, engine="spark", model_path=model)
+    assert len(mentions) == 529
+    assert on_duckdb.clusters.equals(duckdb.clusters)
+    assert on_spark.clusters.sort_values("id", ignore_index=True).equals(
+        on_duckdb.clusters.sort_values("id", ignore_index=True)
+    )
+    merged = on_spark.links.merge(on_duckdb.links, on=["id_l", "id_r"], suffixes=("_spark", "_duckdb"))
+    assert len(merged) == len(on_duckdb.links)
+    assert (merged["match_probability_spark"] - merged["match_probability_duckdb"]).abs().max() < 1e-9
+    assert (merged["reasons_spark"] == merged["reasons_duckdb"]).all()
