@@ -29,3 +29,25 @@ def _tip(organisation: Organisation) -> dict[str, int]:
 
 
 OBJECT_FACTORIES = {"community:tip_thread": _tip}
+
+
+def _tip_photo(organisation: Organisation) -> dict[str, int]:
+    import io
+
+    from PIL import Image
+
+    from tiaki.community.models import TipPhoto
+    from tiaki.governance import files
+
+    image = io.BytesIO()
+    Image.new("RGB", (2, 2), "blue").save(image, format="PNG")
+    report = Report.objects.create(
+        organisation=organisation, channel=Channel.PUBLIC_TIP, narrative="LEAK-MARKER"
+    )
+    photo = TipPhoto.objects.create(
+        report=report, storage_key=files.store(image.getvalue()), content_type="image/png", size=10
+    )
+    return {"photo_id": photo.pk}
+
+
+OBJECT_FACTORIES["community:tip_photo"] = _tip_photo

@@ -13,8 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tiaki.accounts.models import Organisation
-from tiaki.cases import files
-from tiaki.governance import crypto
+from tiaki.governance import crypto, files
 from tiaki.governance.models import AuditEvent
 from tiaki.intake.models import Channel, Report
 

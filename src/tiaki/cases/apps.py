@@ -9,7 +9,4 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from tiaki.cases import files, rules  # noqa: F401 - registers policy rules
-        from tiaki.governance.crypto import ROTATION_HOOKS
-
-        ROTATION_HOOKS["cases.attachment files"] = files.rotate
+        from tiaki.cases import rules  # noqa: F401 - registers policy rules

@@ -10,7 +10,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tiaki.accounts.permissions import Permission
-from tiaki.cases import files
 from tiaki.cases.access import CaseAccess, case_access
 from tiaki.cases.models import (
     Attachment,
@@ -23,7 +22,7 @@ from tiaki.cases.models import (
     SupportPlan,
 )
 from tiaki.cases.vocab import IDENTITY_LABELS, CaseStatus
-from tiaki.governance import audit, policy
+from tiaki.governance import audit, files, policy
 
 
 def case_list(*, user: Any, status: str | None = None, child: bool | None = None) -> models.QuerySet[Case]:

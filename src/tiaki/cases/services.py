@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
-from tiaki.cases import files
 from tiaki.cases.access import case_access
 from tiaki.cases.models import (
     SHAREABLE_PARTS,
@@ -44,7 +43,7 @@ from tiaki.cases.vocab import (
     MethodOfControl,
     TraffickingStatus,
 )
-from tiaki.governance import audit, policy
+from tiaki.governance import audit, files, policy
 from tiaki.governance.models import SharingAgreement
 from tiaki.intake.models import Report
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tiaki.accounts import selectors as accounts_selectors
 from tiaki.accounts.permissions import Permission
-from tiaki.cases import files, forms, selectors, services
+from tiaki.cases import forms, selectors, services
 from tiaki.cases.models import (
     Case,
     Consent,
@@ -27,7 +27,7 @@ from tiaki.cases.models import (
     SupportPlan,
 )
 from tiaki.cases.vocab import CaseStatus
-from tiaki.governance import policy
+from tiaki.governance import files, policy
 from tiaki.intake import selectors as intake_selectors
 from tiaki.web.access import AuthenticatedRequest, requires
 

@@ -39,6 +39,11 @@ class TipForm(forms.Form):
     when = _text(_("When did it happen?"))
     who = _text(_("Who is involved?"), rows=3, max_length=2_000)
     contact = _text(_("How can we contact you?"), max_length=300, autocomplete="off")
+    photo = forms.ImageField(
+        label=_("A photo, if you have one"),
+        required=False,
+        help_text=_("Location, camera and time details are removed from the photo before it is kept."),
+    )
     pow_challenge = forms.CharField(widget=forms.HiddenInput, required=False)
     pow_nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
@@ -52,6 +57,14 @@ class TipForm(forms.Form):
             "Leave it empty to stay anonymous."
         )
         self.fields["when"].help_text = _("A date, or words like 'last month'.")
+
+    def clean_photo(self) -> object:
+        from tiaki.governance.files import MAX_BYTES
+
+        photo = self.cleaned_data.get("photo")
+        if photo is not None and photo.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return photo
 
 
 class ReceiptForm(forms.Form):

@@ -108,3 +108,15 @@ class SavedPassport(models.Model):
 
     def __str__(self) -> str:
         return f"saved passport {self.pk}"
+
+
+class TipPhoto(models.Model):
+    """A photo sent with a tip: re-encoded without metadata (no GPS, camera or time), encrypted at rest."""
+
+    report = models.ForeignKey("intake.Report", on_delete=models.CASCADE, related_name="tip_photos")
+    storage_key = models.UUIDField(unique=True, editable=False)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"photo {self.storage_key}"

@@ -8,8 +8,8 @@ from django.db import models, transaction
 
 from tiaki.accounts.models import Organisation, OrganisationType
 from tiaki.accounts.permissions import Permission
-from tiaki.community.models import DirectoryEntry, EntryKind, TipMessage
-from tiaki.governance import audit, policy
+from tiaki.community.models import DirectoryEntry, EntryKind, TipMessage, TipPhoto
+from tiaki.governance import audit, files, policy
 from tiaki.intake import selectors as intake_selectors
 from tiaki.intake.models import Channel, Report
 
@@ -77,3 +77,21 @@ def partner_list() -> list[Organisation]:
             active=True, org_type__in=[OrganisationType.NGO, OrganisationType.SCHOOL_SHELTER]
         ).only("name", "short_name", "country", "city", "org_type")
     )
+
+
+def tip_photo_read(*, user: Any, photo_id: int) -> tuple[TipPhoto, bytes]:
+    """A tip's photo for someone who may answer that tip; the read is audited."""
+    photo = TipPhoto.objects.select_related("report").get(pk=photo_id)
+    try:
+        tip_get(user=user, report_id=photo.report_id)
+    except Report.DoesNotExist as exc:
+        raise TipPhoto.DoesNotExist from exc
+    with transaction.atomic():
+        audit.record(
+            actor=user,
+            action="tip.photo_read",
+            target=photo.report,
+            organisation=photo.report.organisation_id,
+            details={"photo": photo.pk},
+        )
+    return photo, files.load(photo.storage_key)

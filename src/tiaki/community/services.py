@@ -30,9 +30,10 @@ from tiaki.community.models import (
     ReceiptCredential,
     SavedPassport,
     TipMessage,
+    TipPhoto,
 )
 from tiaki.community.passport import PassportDetails
-from tiaki.governance import audit, policy
+from tiaki.governance import audit, files, policy
 from tiaki.governance.crypto import blind_index
 from tiaki.intake.models import Channel, Report
 from tiaki.intake.services import report_submit
@@ -113,6 +114,7 @@ def tip_submit(
     contact: str = "",
     country: str = "",
     language: str = "",
+    photo: bytes | None = None,
 ) -> SubmittedTip:
     """Record an anonymous tip as an intake report and issue its receipt code.
 
@@ -125,6 +127,40 @@ def tip_submit(
         raise ValidationError({"what": _("The description is too long.")})
     country = country.upper() if country.upper() in COUNTRIES else ""
     organisation = receiving_organisation(country)
+    stored_photo = None
+    if photo:
+        clean, content_type = files.strip_metadata(photo)
+        stored_photo = (files.store(clean), content_type, len(clean))
+    try:
+        return _record_tip(
+            what=what,
+            where=where,
+            when=when,
+            who=who,
+            contact=contact,
+            country=country,
+            language=language,
+            organisation=organisation,
+            photo=stored_photo,
+        )
+    except BaseException:
+        if stored_photo:
+            files.delete(stored_photo[0])  # nothing half-written survives a failed submission
+        raise
+
+
+def _record_tip(
+    *,
+    what: str,
+    where: str,
+    when: str,
+    who: str,
+    contact: str,
+    country: str,
+    language: str,
+    organisation: Organisation,
+    photo: tuple[Any, str, int] | None,
+) -> SubmittedTip:
     with transaction.atomic():
         report = report_submit(
             actor=None,
@@ -147,7 +183,15 @@ def tip_submit(
             break
         else:  # pragma: no cover - five collisions in a row among 10**8 prefixes
             raise RuntimeError("could not issue a unique receipt")
-        audit.record(actor=None, action="tip.receipt", target=report, organisation=organisation)
+        if photo:
+            TipPhoto.objects.create(report=report, storage_key=photo[0], content_type=photo[1], size=photo[2])
+        audit.record(
+            actor=None,
+            action="tip.receipt",
+            target=report,
+            organisation=organisation,
+            details={"photo": photo is not None},
+        )
     return SubmittedTip(report=report, receipt=code)
 
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("tips/", views.tip_inbox, name="tip_inbox"),
     path("tips/<int:report_id>/", views.tip_thread, name="tip_thread"),
+    path("tips/photos/<int:photo_id>/", views.tip_photo, name="tip_photo"),
     path("directory/manage/", views.directory_manage, name="directory_manage"),
 ]

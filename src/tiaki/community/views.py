@@ -27,7 +27,7 @@ from tiaki.community.forms import (
     ReplyForm,
     TipForm,
 )
-from tiaki.community.models import DirectoryEntry
+from tiaki.community.models import DirectoryEntry, TipPhoto
 from tiaki.community.recruiters import REGISTER_CONNECTED
 from tiaki.intake.models import Report
 from tiaki.web.access import AuthenticatedRequest, public, requires
@@ -113,7 +113,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = TipForm(initial={"pow_challenge": abuse.challenge_issue()})
         return _public(request, "community/report.html", {"form": form})
-    form = TipForm(request.POST)
+    form = TipForm(request.POST, request.FILES)
     if not form.is_valid():
         fresh = request.POST.copy()
         fresh["pow_challenge"] = abuse.challenge_issue()
@@ -136,6 +136,7 @@ def report(request: HttpRequest) -> HttpResponse:
             contact=data["contact"],
             country=data["country"],
             language=_language(),
+            photo=data["photo"].read() if data.get("photo") else None,
         )
     except services.NoReceivingOrganisation:
         return _public(request, "community/busy.html", status=503)
@@ -343,8 +344,21 @@ def tip_thread(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
             return redirect("community:tip_thread", report_id=tip.pk)
     tip, messages_list = selectors.tip_read(user=request.user, report_id=report_id)
     return render(
-        request, "community/tip_thread.html", {"tip": tip, "messages_list": messages_list, "form": form}
+        request,
+        "community/tip_thread.html",
+        {"tip": tip, "messages_list": messages_list, "form": form, "photos": tip.tip_photos.all()},
     )
+
+
+@requires(Permission.TIP_REPLY)
+def tip_photo(request: AuthenticatedRequest, photo_id: int) -> HttpResponse:
+    try:
+        photo, data = selectors.tip_photo_read(user=request.user, photo_id=photo_id)
+    except TipPhoto.DoesNotExist as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=photo.content_type)
+    response["Content-Disposition"] = f'attachment; filename="tip-photo-{photo.pk}"'
+    return response
 
 
 @requires(Permission.DIRECTORY_EDIT)

@@ -8,7 +8,6 @@ import hmac
 import json
 import os
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -162,11 +161,6 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
 
     def value_to_string(self, obj: models.Model) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
-
-
-# Encrypted data kept outside model fields (e.g. attachment files) registers a re-encryption function
-# here, so `tiaki keys rotate` reaches it without governance importing the apps that own it.
-ROTATION_HOOKS: dict[str, Callable[[], int]] = {}
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:

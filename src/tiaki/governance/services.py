@@ -10,8 +10,8 @@ from django.db import connection, transaction
 
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
-from tiaki.governance import audit, policy
-from tiaki.governance.crypto import ROTATION_HOOKS, encrypted_fields, key_id_of, keyring
+from tiaki.governance import audit, files, policy
+from tiaki.governance.crypto import encrypted_fields, key_id_of, keyring
 from tiaki.governance.models import SharingAgreement
 
 _BATCH = 500
@@ -63,19 +63,18 @@ def keys_rotate(*, actor: Any = None, progress: Callable[[str], None] | None = N
         counts[label] = rotated
         if progress:
             progress(f"{label}: {rotated} re-encrypted")
-    for label, hook in ROTATION_HOOKS.items():
-        rotated = hook()
-        if rotated:
-            with transaction.atomic():
-                audit.record(
-                    actor=actor,
-                    action="keys.rotate",
-                    object_type=label,
-                    details={"files": rotated, "key_id": ring.current_id},
-                )
-        counts[label] = rotated
-        if progress:
-            progress(f"{label}: {rotated} re-encrypted")
+    rotated = files.rotate()
+    if rotated:
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="keys.rotate",
+                object_type="files",
+                details={"files": rotated, "key_id": ring.current_id},
+            )
+    counts["files"] = rotated
+    if progress:
+        progress(f"encrypted files: {rotated} re-encrypted")
     return counts
 
 

@@ -1,4 +1,4 @@
-"""Encrypted file storage for case attachments, and metadata stripping for images."""
+"""Encrypted file storage (case photos, tip photos) and metadata stripping for images."""
 
 from __future__ import annotations
 
