@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from tiaki.community import learn
 from tiaki.community.recruiters import recruiter_status
+from tiaki.intelligence.services import name_key
 
 from .test_tips import _database_contains
 
@@ -101,17 +102,30 @@ def test_burmese_sinhala_and_tamil_text_is_embedded_with_noto_fonts() -> None:
         assert any(font in name for name in fonts), (language, fonts)
 
 
-def test_recruiter_check_is_an_honest_hook_until_the_register_is_connected() -> None:
-    assert recruiter_status("Blue Sea Recruiting", "TH-12345") == "unknown"
-
-
 @pytest.mark.django_db
-def test_passport_page_says_the_register_is_not_connected() -> None:
-    html = Client().get("/en/passport/").content.decode()
-    assert "the recruiter register is not yet connected" in html
+def test_recruiter_check_reads_the_public_register() -> None:
+    from tiaki.intelligence.models import Agency, LicenceStatus
+
+    Agency.objects.create(
+        name="Blue Sea Recruiting",
+        name_key=name_key("Blue Sea Recruiting"),
+        country="TH",
+        licence_status=LicenceStatus.LICENSED,
+        licence_number="TH-12345",
+    )
+    Agency.objects.create(
+        name="Golden Road Jobs",
+        name_key=name_key("Golden Road Jobs"),
+        country="TH",
+        licence_status=LicenceStatus.REVOKED,
+        licence_number="TH-99999",
+    )
+    assert recruiter_status("Blue Sea Recruiting", "TH-12345") == "licensed"
+    assert recruiter_status("Blue Sea Recruiting", "TH-99999") == "warning"  # someone else's licence
+    assert recruiter_status("Golden Road Jobs", "") == "warning"
+    assert recruiter_status("Never Heard Of Them", "") == "unknown"
     pdf = Client().post("/en/passport/", {**FORM, "language": "en"}).content
-    text = " ".join(pdf_text(pdf).split())
-    assert "Recruiter check: unknown. The recruiter register is not yet connected." in text
+    assert "Recruiter check: licensed." in " ".join(pdf_text(pdf).split())
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from tiaki.community import learn, selectors
 from tiaki.community.forms import COUNTRY_NAMES
-from tiaki.community.recruiters import REGISTER_CONNECTED, recruiter_status
+from tiaki.community.recruiters import recruiter_status
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,6 @@ def passport_html(
             "content": learn.content_for(details.language),
             "entries": selectors.directory(country=details.destination),
             "recruiter": recruiter_status(details.recruiter_name, details.recruiter_licence),
-            "register_connected": REGISTER_CONNECTED,
             "qr": qr_data_uri(help_url),
             "help_url": help_url,
             "made_on": timezone.now().date(),

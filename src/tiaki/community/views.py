@@ -28,7 +28,6 @@ from tiaki.community.forms import (
     TipForm,
 )
 from tiaki.community.models import DirectoryEntry, TipPhoto
-from tiaki.community.recruiters import REGISTER_CONNECTED
 from tiaki.intake.models import Report
 from tiaki.web.access import AuthenticatedRequest, public, requires
 
@@ -239,15 +238,13 @@ def help_others(request: HttpRequest) -> HttpResponse:
 def passport_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = PassportForm(initial={"language": _language()})
-        return _public(
-            request, "community/passport.html", {"form": form, "register_connected": REGISTER_CONNECTED}
-        )
+        return _public(request, "community/passport.html", {"form": form})
     form = PassportForm(request.POST)
     if not form.is_valid():
         return _public(
             request,
             "community/passport.html",
-            {"form": form, "register_connected": REGISTER_CONNECTED},
+            {"form": form},
             status=400,
         )
     details = passport.PassportDetails(**form.details())
