@@ -223,3 +223,5 @@ def _approved_plan(organisation: Organisation) -> dict[str, int]:
 
 
 OBJECT_FACTORIES["cases:service_add"] = _approved_plan
+
+OBJECT_FACTORIES["cases:perpetrator_add"] = _case_ids

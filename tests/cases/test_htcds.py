@@ -19,6 +19,7 @@ LISTS: list[tuple[type[models.TextChoices], str]] = [
     (vocab.EventType, "hte_Type"),
     (vocab.SupportType, "spl_Type"),
     (vocab.ReferralReason, "cas_ReasonForIncomingReferral"),
+    (vocab.PerpetratorRole, "per_RoleInProcess"),
 ]
 
 

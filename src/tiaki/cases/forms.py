@@ -14,6 +14,7 @@ from tiaki.cases.vocab import (
     ExploitationType,
     Gender,
     MethodOfControl,
+    PerpetratorRole,
     ReferralReason,
     SupportType,
     TraffickingStatus,
@@ -158,3 +159,11 @@ class AttachmentForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PerpetratorForm(forms.Form):
+    entity = forms.RegexField(label=_("Entity reference (E-000123)"), regex=r"^\s*E-?\d+\s*$", max_length=20)
+    role = forms.ChoiceField(label=_("Role"), choices=PerpetratorRole.choices)
+
+    def entity_id(self) -> int:
+        return int("".join(ch for ch in self.cleaned_data["entity"] if ch.isdigit()))

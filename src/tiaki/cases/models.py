@@ -12,6 +12,7 @@ from tiaki.cases.vocab import (
     DecisionMakingOrg,
     EventType,
     Gender,
+    PerpetratorRole,
     ReferralReason,
     SupportType,
     TraffickingStatus,
@@ -379,3 +380,19 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"task on {self.case}"
+
+
+class CasePerpetrator(models.Model):
+    """A perpetrator of a case, as an intelligence entity: shown only to people who may see that entity."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
+    entity = models.ForeignKey("intelligence.Entity", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=30, choices=PerpetratorRole.choices)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "entity", "role"], name="perpetrator_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case} perpetrator"

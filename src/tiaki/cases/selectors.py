@@ -215,3 +215,14 @@ def task_get(*, user: Any, task_id: int) -> CaseTask:
 
 def support_plan_get(*, user: Any, plan_id: int) -> SupportPlan:
     return SupportPlan.objects.select_related("case").get(pk=plan_id, case__in=_visible_cases(user))
+
+
+def perpetrators_visible(*, user: Any, case: Case) -> list[Any]:
+    """The case's perpetrators whose intelligence entities this user may see; nobody else learns of them."""
+    from tiaki.accounts.permissions import Permission as P
+    from tiaki.intelligence import selectors as intelligence_selectors
+
+    if not policy.has(user, P.INTEL_VIEW):
+        return []
+    visible = intelligence_selectors.entity_list(user=user)
+    return list(case.perpetrators.filter(entity__in=visible).select_related("entity"))

@@ -21,6 +21,7 @@ from tiaki.cases.models import (
     Attachment,
     Case,
     CaseNote,
+    CasePerpetrator,
     CaseTask,
     Consent,
     ConsentPurpose,
@@ -41,6 +42,7 @@ from tiaki.cases.vocab import (
     CaseStatus,
     ExploitationType,
     MethodOfControl,
+    PerpetratorRole,
     TraffickingStatus,
 )
 from tiaki.governance import audit, files, policy
@@ -705,3 +707,24 @@ def task_done(*, actor: Any, task: CaseTask) -> CaseTask:
         task.save(update_fields=["done_at"])
         audit.record(actor=actor, action="task.done", target=task.case, details={"task": task.pk})
     return task
+
+
+def perpetrator_link(*, actor: Any, case: Case, entity_id: int, role: str) -> CasePerpetrator:
+    """Link a case to the intelligence entity of a perpetrator; the actor must see both."""
+    from tiaki.intelligence import selectors as intelligence_selectors
+
+    _editable(actor, case)
+    if role not in PerpetratorRole.values:
+        raise ValidationError({"role": _("Not an HTCDS value.")})
+    entity = intelligence_selectors.entity_get(user=actor, entity_id=entity_id)
+    with transaction.atomic():
+        link, _created = CasePerpetrator.objects.get_or_create(
+            case=case, entity=entity, role=role, defaults={"added_by": actor}
+        )
+        audit.record(
+            actor=actor,
+            action="case.perpetrator_link",
+            target=case,
+            details={"entity": entity.pk, "role": role},
+        )
+    return link

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:case_id>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("<int:case_id>/tasks/", views.task_add, name="task_add"),
+    path("<int:case_id>/perpetrators/", views.perpetrator_add, name="perpetrator_add"),
     path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
     path("approvals/", views.approvals, name="approvals"),
     path("shelters/", views.shelters, name="shelters"),

@@ -140,6 +140,9 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         "tasks": case.tasks.select_related("assigned_to") if view.access.can_edit else [],
         "attachments": case.attachments.all() if view.access.can_edit else [],
         "task_form": forms.TaskForm(),
+        "perpetrators": selectors.perpetrators_visible(user=request.user, case=case),
+        "can_link_perpetrators": view.access.can_edit and policy.has(request.user, Permission.INTEL_VIEW),
+        "perpetrator_form": forms.PerpetratorForm(),
         "attachment_form": forms.AttachmentForm(),
         "consent_form": forms.ConsentForm(),
         "note_form": forms.NoteForm(),
@@ -597,3 +600,24 @@ def service_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
         _("Service recorded."),
         case_detail_url(plan.case),
     )
+
+
+@require_POST
+@requires(Permission.INTEL_VIEW)
+def perpetrator_add(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _visible_case(request, case_id)
+    form = forms.PerpetratorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give an entity reference such as E-000123 and a role."))
+        return redirect(case_detail_url(case))
+    try:
+        services.perpetrator_link(
+            actor=request.user, case=case, entity_id=form.entity_id(), role=form.cleaned_data["role"]
+        )
+    except ObjectDoesNotExist:
+        messages.error(request, _("No entity with that reference is visible to you."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Perpetrator linked."))
+    return redirect(case_detail_url(case))
