@@ -97,3 +97,33 @@ def run_tiaki(data_dir: Any, *args: str, timeout: int = 300) -> Any:
         timeout=timeout,
         check=False,
     )
+
+
+# --- the real browser: one Chromium for the whole session, shared by every app's browser tests ---------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if {"chromium", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Any:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-NZ")  # a phone
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

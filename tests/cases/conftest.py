@@ -38,7 +38,13 @@ def partnership(
     ngo = make_organisation("Hanoi survivor support", org_type="ngo", country="VN")
     shelter_org = make_organisation("Border shelter school", org_type="school_shelter", country="TH")
     police = make_organisation("Thai police unit", org_type="law_enforcement", country="TH")
-    for provider, recipient in [(post, ngo), (ngo, post), (post, shelter_org), (ngo, shelter_org)]:
+    for provider, recipient in [
+        (post, ngo),
+        (ngo, post),
+        (post, shelter_org),
+        (ngo, shelter_org),
+        (shelter_org, ngo),
+    ]:
         sharing_agreement_set(
             actor=None, provider=provider, recipient=recipient, referrals=True, valid_from=dt.date(2024, 1, 1)
         )

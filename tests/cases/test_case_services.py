@@ -294,3 +294,31 @@ def test_every_case_write_is_audited(partnership: Partnership, open_case: Callab
         "case.note_add",
         "case.event_add",
     ]
+
+
+def test_a_shelter_caseworker_with_both_roles_can_refer_the_shelters_own_case(
+    partnership: Partnership, open_case: Callable[..., Case]
+) -> None:
+    from tiaki.accounts import services as accounts_services
+    from tiaki.accounts.permissions import Role
+
+    from ..conftest import verified
+
+    desk = verified(
+        accounts_services.user_create(
+            actor=None,
+            organisation=partnership.shelter_org,
+            username="shelter-desk",
+            password=None,
+            role=Role.CASE_SUPERVISOR,
+        )
+    )
+    accounts_services.membership_grant(
+        actor=None, user=desk, organisation=partnership.shelter_org, role=Role.SHELTER_STAFF
+    )
+    case = open_case(actor=desk, organisation=partnership.shelter_org)
+    assert case_access(desk, case).owner
+    referral = services.referral_send(
+        actor=desk, case=case, to_organisation=partnership.ngo, reason="Other", shared_parts=["needs"]
+    )
+    assert referral.status == ReferralStatus.PENDING

@@ -2,7 +2,6 @@
 read the signs, report, get a receipt, come back for a staff reply; build a passport PDF; leave quickly;
 read offline; and no axe-core violations on any public page."""
 
-# ruff: noqa: F811 - pytest fixtures imported from tests.browser.conftest are parameters here
 from __future__ import annotations
 
 import io
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import chromium, page, screenshot  # noqa: F401
+from tests.browser.conftest import screenshot
 from tiaki.accounts.models import Organisation, User
 from tiaki.accounts.permissions import Role
 from tiaki.community import learn, services

@@ -46,11 +46,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _mount() -> None:
     from tiaki.api.routers import accounts, cases, intake, screening
+    from tiaki.intelligence.api import router as intelligence_router
 
     api.add_router("/accounts", accounts.router)
     api.add_router("/reports", intake.router)
     api.add_router("", cases.router)
     api.add_router("/screen", screening.router)
+    api.add_router("", intelligence_router)
 
 
 _mount()

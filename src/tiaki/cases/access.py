@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tiaki.accounts.permissions import Permission, Role
+from tiaki.accounts.permissions import ROLE_PERMISSIONS, Permission, Role
 from tiaki.cases.models import SHAREABLE_PARTS, Case, Consent, ConsentPurpose, ReferralStatus
 from tiaki.governance import policy
 
@@ -40,15 +40,24 @@ def case_access(user: Any, case: Case) -> CaseAccess:
     identity_orgs = set(policy.organisations_with(user, Permission.CASE_VIEW_IDENTITY))
     edit_orgs = set(policy.organisations_with(user, Permission.CASE_EDIT))
     shelter_orgs = {g.organisation_id for g in policy.grants(user) if g.role == Role.SHELTER_STAFF}
+    # Case work (as opposed to shelter work) is any other role that may view cases, even in an
+    # organisation where the same person also works in the shelter.
+    casework_orgs = {
+        g.organisation_id
+        for g in policy.grants(user)
+        if g.role != Role.SHELTER_STAFF
+        and g.organisation_id in view_orgs
+        and Permission.CASE_VIEW in ROLE_PERMISSIONS[g.role]
+    }
     parts: set[str] = set()
-    owner = case.organisation_id in view_orgs - shelter_orgs
+    owner = case.organisation_id in casework_orgs
     if owner:
         parts |= set(SHAREABLE_PARTS) - {"identity"}
         on_case = case.owner_id == user.pk or case.assigned.filter(pk=user.pk).exists()
         supervisor = policy.has(user, Permission.CASE_APPROVE, case.organisation_id)
         if case.organisation_id in identity_orgs and (on_case or supervisor):
             parts.add("identity")
-    receiving = view_orgs - shelter_orgs
+    receiving = casework_orgs
     for referral in case.referrals.filter(to_organisation__in=receiving, status=ReferralStatus.ACCEPTED):
         shared = set(referral.shared_parts)
         # Consent can be withdrawn after the referral: identity then stops crossing at once.

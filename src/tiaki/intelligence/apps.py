@@ -7,3 +7,6 @@ class IntelligenceConfig(AppConfig):
     name = "tiaki.intelligence"
     label = "intelligence"
     verbose_name = "Intelligence"
+
+    def ready(self) -> None:
+        from tiaki.intelligence import rules  # noqa: F401 - registers policy rules

@@ -50,7 +50,7 @@ def questionnaire_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "forms": [f for f in forms if f.kind in STAFF_KINDS],
             "language": _language(request),
-            "languages": [(c, n) for c, n in settings.LANGUAGES],
+            "form_languages": [(c, n) for c, n in settings.LANGUAGES],
         },
     )
 

@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tiaki.accounts import services as accounts_services
 from tiaki.accounts.models import Organisation, User
 from tiaki.governance import policy
+from tiaki.intelligence import demo as intelligence_demo
+from tiaki.programmes import demo as programmes_demo
 from tiaki.world import load
 
 ACCOUNTS_FILE = Path(__file__).parent / "data" / "demo_accounts.toml"
@@ -95,4 +97,13 @@ def set_up(*, data_dir: Path, people: int, progress: Progress) -> list[DemoAccou
     if screened:
         progress(f"{screened:,} reports screened")
     load.cases(world, organisations, progress)
+    programmes = programmes_demo.load(world, organisations)
+    if programmes:
+        progress(f"{programmes:,} programmes loaded")
+    graph = intelligence_demo.load(world, organisations)
+    if graph["entities"]:
+        progress(
+            f"{graph['entities']:,} entities, {graph['relations']:,} relations, "
+            f"{graph['agencies']:,} agencies loaded"
+        )
     return seed_accounts(organisations)

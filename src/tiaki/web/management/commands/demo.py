@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Set up the embedded database with demo data and accounts, then serve the app."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--people", type=int, default=5000, help="size of the synthetic world")
+        parser.add_argument("--people", type=int, default=10000, help="size of the synthetic world")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-serve", action="store_true", help="set up and print accounts, do not serve")
