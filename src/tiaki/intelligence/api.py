@@ -7,11 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
 from tiaki.api.access import declares
+from tiaki.api.pagination import BoundedLimitOffset
 from tiaki.api.schemas import Problem
 from tiaki.governance import policy
 from tiaki.intelligence import selectors, services
@@ -72,7 +73,7 @@ def _caller(request: HttpRequest) -> Any:
     summary="Records the caller may read (originated by or released to its organisation)",
     openapi_extra=declares(Permission.INTEL_VIEW),
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_records(request: HttpRequest) -> Any:
     return selectors.intel_record_list(user=_caller(request))
 

@@ -85,7 +85,8 @@ def nicknames() -> dict[str, str]:
 
 def fold(text: str) -> str:
     """NFC, case-folded, with diacritics removed but the script kept (Thai stays Thai)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (mathematical 𝒩 is N), then case: casefolding before NFKC is not idempotent.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     kept: list[str] = []
     for ch in decomposed:
         # Combining marks are diacritics only for Latin letters; in Brahmic scripts they are vowels.
