@@ -106,4 +106,5 @@ def set_up(*, data_dir: Path, people: int, progress: Progress) -> list[DemoAccou
             f"{graph['entities']:,} entities, {graph['relations']:,} relations, "
             f"{graph['agencies']:,} agencies loaded"
         )
+    load.intelligence_records(world, organisations, progress)
     return seed_accounts(organisations)

@@ -295,3 +295,66 @@ def screenings(progress: Progress) -> int:
         if done % 500 == 0:
             progress(f"  {done:,} reports screened")
     return len(stale)
+
+
+# Which liaison post reports on networks whose destination is each country.
+POSTS = {"TH": "NZ-IMM-BKK", "MY": "NZ-IMM-KUL", "ID": "NZ-IMM-JKT", "LK": "NZ-IMM-CMB"}
+POLICE = {"TH": "TH-POL", "MY": "MY-POL", "ID": "ID-POL", "LK": "LK-POL", "VN": "VN-POL"}
+
+
+def intelligence_records(world: Path, orgs: dict[str, Organisation], progress: Progress) -> int:
+    """One graded record per network from the liaison post at its destination, released (sanitised) to
+    that country's police: enough for every intelligence page of the demo to show real content."""
+    from tiaki.intelligence import services as intelligence_services
+    from tiaki.intelligence.models import IntelRecord
+
+    if IntelRecord.objects.exists():
+        return 0
+    desks: dict[str, User] = {}
+
+    def desk(code: str) -> User:
+        if code not in desks:
+            username = f"intel.{code.lower()}"
+            user = User.objects.filter(username=username).first() or accounts_services.user_create(
+                actor=None,
+                organisation=orgs[code],
+                username=username,
+                password=None,
+                role=Role.LIAISON_OFFICER,
+                display_name=f"Intelligence desk ({orgs[code]})",
+            )
+            user.is_verified = lambda: True  # type: ignore[attr-defined]
+            desks[code] = user
+        return desks[code]
+
+    created = 0
+    for network in _rows(world / "networks.csv"):
+        origin = POSTS.get(network["destination"], "NZ-IMM")
+        if origin not in orgs:
+            continue
+        path = network["path"].replace(">", " → ")
+        record = intelligence_services.intel_record_create(
+            actor=desk(origin),
+            organisation=orgs[origin],
+            title=f"Network {network['network_id']} ({path})",
+            text=(
+                f"Interviews at the {orgs[origin].city} post describe a network moving people {path} for "
+                f"{network['exploitation_type']}, recruiting through agency {network['agency_id']}. "
+                "Two interviewees named the same broker and the same transport company."
+            ),
+            sanitised_text=(
+                f"A network moves people {path} for {network['exploitation_type']}, recruiting "
+                "through a recruitment agency. Source details withheld."
+            ),
+            source_evaluation="2",
+            intelligence_assessment="B",
+            handling_code="P",
+        )
+        police = POLICE.get(network["destination"])
+        if police in orgs:
+            intelligence_services.intel_record_release(
+                actor=desk(origin), record=record, organisation=orgs[police]
+            )
+        created += 1
+    progress(f"{created:,} intelligence records loaded")
+    return created
