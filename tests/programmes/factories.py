@@ -85,3 +85,8 @@ OBJECT_FACTORIES: dict[str, Callable[[Organisation], dict[str, int]]] = {
 }
 
 PUBLIC_PAGES = {"programmes:lessons"}
+
+SHARED_PARAMETERS = {
+    "programmes:campaign_kit_image": {"language": "th", "kind": "square"},
+    "programmes:campaign_kit_poster": {"language": "my"},
+}

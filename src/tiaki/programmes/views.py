@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +21,7 @@ from tiaki.accounts import selectors as accounts_selectors
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
 from tiaki.governance import policy
-from tiaki.programmes import content, forms, selectors, services
+from tiaki.programmes import content, forms, kit, selectors, services
 from tiaki.programmes.certificates import certificate_pdf
 from tiaki.programmes.models import AgeBand, AttendeeGender, attendance_key
 from tiaki.web.access import AuthenticatedRequest, public, requires
@@ -422,4 +425,40 @@ def certificate(request: AuthenticatedRequest, participant_id: int) -> HttpRespo
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{participant.pk}.pdf"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# Campaign kit
+
+
+def _kit_message(request: AuthenticatedRequest, language: str) -> kit.Message:
+    with translation.override(language):
+        report_url = request.build_absolute_uri(reverse("community:report"))
+    try:
+        return kit.message(language, report_url)
+    except kit.KitError as exc:
+        raise Http404 from exc
+
+
+@requires(Permission.PROGRAMME_VIEW)
+def campaign_kit(request: AuthenticatedRequest) -> HttpResponse:
+    languages = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return render(request, "programmes/kit.html", {"kit_languages": languages, "formats": list(kit.FORMATS)})
+
+
+@requires(Permission.PROGRAMME_VIEW)
+def campaign_kit_image(request: AuthenticatedRequest, language: str, kind: str) -> HttpResponse:
+    if kind not in kit.FORMATS:
+        raise Http404
+    response = HttpResponse(kit.render_image(_kit_message(request, language), kind), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="tiaki-{language}-{kind}.png"'
+    return response
+
+
+@requires(Permission.PROGRAMME_VIEW)
+def campaign_kit_poster(request: AuthenticatedRequest, language: str) -> HttpResponse:
+    response = HttpResponse(
+        kit.render_poster(_kit_message(request, language)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tiaki-{language}-poster.pdf"'
     return response
