@@ -24,7 +24,6 @@ from tiaki.cases.models import (
     ReferralStatus,
     ReturnPlan,
     ReturnStep,
-    SupportPlan,
 )
 from tiaki.cases.vocab import CaseStatus
 from tiaki.governance import files, policy
@@ -414,11 +413,7 @@ def support_plan_add(request: AuthenticatedRequest, case_id: int) -> HttpRespons
 @require_POST
 @requires(Permission.CASE_APPROVE)
 def support_plan_approve(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
-    plan = _or_404(
-        lambda: SupportPlan.objects.select_related("case").get(
-            pk=plan_id, case__in=selectors.case_list(user=request.user)
-        )
-    )
+    plan = _or_404(lambda: selectors.support_plan_get(user=request.user, plan_id=plan_id))
     return _act(
         request,
         lambda: services.support_plan_approve(actor=request.user, plan=plan),

@@ -107,17 +107,18 @@ def reports(world: Path, orgs: dict[str, Organisation], progress: Progress) -> i
     return loaded
 
 
-class _Casework:
-    """One demo casework account per organisation, through which the world's case history is replayed."""
+class _Desks:
+    """One demo system account per organisation for one kind of work (e.g. "casework", "intel"),
+    through which the world's history is replayed."""
 
-    def __init__(self, orgs: dict[str, Organisation]) -> None:
-        self.orgs = orgs
+    def __init__(self, orgs: dict[str, Organisation], *, kind: str, role: Role, title: str) -> None:
+        self.orgs, self.kind, self.role, self.title = orgs, kind, role, title
         self.accounts: dict[str, User] = {}
 
     def __call__(self, code: str) -> User:
         if code not in self.accounts:
             organisation = self.orgs[code]
-            username = f"casework.{code.lower()}"
+            username = f"{self.kind}.{code.lower()}"
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = accounts_services.user_create(
@@ -125,10 +126,13 @@ class _Casework:
                     organisation=organisation,
                     username=username,
                     password=None,
-                    role=Role.CASE_SUPERVISOR,
-                    display_name=f"Casework desk ({organisation})",
+                    role=self.role,
+                    display_name=f"{self.title} ({organisation})",
                 )
-                if organisation.org_type == OrganisationType.SCHOOL_SHELTER:
+                if (
+                    self.role == Role.CASE_SUPERVISOR
+                    and organisation.org_type == OrganisationType.SCHOOL_SHELTER
+                ):
                     accounts_services.membership_grant(
                         actor=None, user=user, organisation=organisation, role=Role.SHELTER_STAFF
                     )
@@ -163,7 +167,7 @@ def cases(world: Path, orgs: dict[str, Organisation], progress: Progress) -> int
     if Case.objects.exists():
         return 0
     people = {row["entity_id"]: row for row in _rows(world / "people.csv")}
-    casework = _Casework(orgs)
+    casework = _Desks(orgs, kind="casework", role=Role.CASE_SUPERVISOR, title="Casework desk")
     shelter_of = shelters(world, orgs)
     loaded = 0
     for row in _jsonl(world / "cases.jsonl"):
@@ -177,7 +181,7 @@ def _replay_case(
     row: dict[str, Any],
     person: dict[str, str],
     orgs: dict[str, Organisation],
-    casework: _Casework,
+    casework: _Desks,
     shelter_of: dict[str, Shelter],
 ) -> None:
     # A referral into the case's organisation means another partner identified the survivor first.
@@ -310,22 +314,7 @@ def intelligence_records(world: Path, orgs: dict[str, Organisation], progress: P
 
     if IntelRecord.objects.exists():
         return 0
-    desks: dict[str, User] = {}
-
-    def desk(code: str) -> User:
-        if code not in desks:
-            username = f"intel.{code.lower()}"
-            user = User.objects.filter(username=username).first() or accounts_services.user_create(
-                actor=None,
-                organisation=orgs[code],
-                username=username,
-                password=None,
-                role=Role.LIAISON_OFFICER,
-                display_name=f"Intelligence desk ({orgs[code]})",
-            )
-            user.is_verified = lambda: True  # type: ignore[attr-defined]
-            desks[code] = user
-        return desks[code]
+    desk = _Desks(orgs, kind="intel", role=Role.LIAISON_OFFICER, title="Intelligence desk")
 
     created = 0
     for network in _rows(world / "networks.csv"):
