@@ -56,6 +56,30 @@ def _save(form: Any, action: Callable[[], Any]) -> Any:
     return None
 
 
+def _create_page(
+    request: AuthenticatedRequest,
+    form_class: type,
+    create: Callable[..., Any],
+    *,
+    done: str,
+    detail: str,
+    title: str,
+) -> HttpResponse:
+    """A "new thing" page: the form, one service call on a valid POST, then the new thing's page."""
+    organisation = _home_organisation(request)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = _save(
+            form, lambda: create(actor=request.user, organisation=organisation, **form.cleaned_data)
+        )
+        if created is not None:
+            messages.success(request, done)
+            return redirect(detail, created.pk)
+    return render(
+        request, "programmes/form.html", {"form": form, "title": title, "organisation": organisation}
+    )
+
+
 @requires(Permission.PROGRAMME_VIEW)
 def index(request: AuthenticatedRequest) -> HttpResponse:
     context = {
@@ -91,22 +115,13 @@ def partnership_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(EDIT)
 def partnership_create(request: AuthenticatedRequest) -> HttpResponse:
-    organisation = _home_organisation(request)
-    form = forms.PartnershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        partnership = _save(
-            form,
-            lambda: services.partnership_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            ),
-        )
-        if partnership is not None:
-            messages.success(request, _("Partnership recorded."))
-            return redirect("programmes:partnership_detail", partnership.pk)
-    return render(
+    return _create_page(
         request,
-        "programmes/form.html",
-        {"form": form, "title": _("New partnership"), "organisation": organisation},
+        forms.PartnershipForm,
+        services.partnership_create,
+        done=_("Partnership recorded."),
+        detail="programmes:partnership_detail",
+        title=_("New partnership"),
     )
 
 
@@ -228,22 +243,13 @@ def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(EDIT)
 def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
-    organisation = _home_organisation(request)
-    form = forms.CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        campaign = _save(
-            form,
-            lambda: services.campaign_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            ),
-        )
-        if campaign is not None:
-            messages.success(request, _("Campaign recorded."))
-            return redirect("programmes:campaign_detail", campaign.pk)
-    return render(
+    return _create_page(
         request,
-        "programmes/form.html",
-        {"form": form, "title": _("New campaign"), "organisation": organisation},
+        forms.CampaignForm,
+        services.campaign_create,
+        done=_("Campaign recorded."),
+        detail="programmes:campaign_detail",
+        title=_("New campaign"),
     )
 
 
@@ -305,22 +311,13 @@ def course_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(EDIT)
 def course_create(request: AuthenticatedRequest) -> HttpResponse:
-    organisation = _home_organisation(request)
-    form = forms.CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        course = _save(
-            form,
-            lambda: services.course_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            ),
-        )
-        if course is not None:
-            messages.success(request, _("Course created."))
-            return redirect("programmes:course_detail", course.pk)
-    return render(
+    return _create_page(
         request,
-        "programmes/form.html",
-        {"form": form, "title": _("New course"), "organisation": organisation},
+        forms.CourseForm,
+        services.course_create,
+        done=_("Course created."),
+        detail="programmes:course_detail",
+        title=_("New course"),
     )
 
 
