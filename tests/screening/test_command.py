@@ -13,7 +13,10 @@ from django.core.management import call_command
 from tiaki.screening.rules import ruleset_version
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULT_KEYS = {"id", "language", "indicators", "score", "level", "ruleset_version", "dimensions", "notes"}
+RESULT_KEYS = {
+    "id", "language", "indicators", "score", "level", "ruleset_version", "dimensions", "notes",
+    "exploitation_types",
+}  # fmt: skip
 
 
 def run_screen(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:

@@ -134,4 +134,5 @@ def test_as_dict_matches_the_command_line_contract() -> None:
         "ruleset_version": ruleset_version(),
         "dimensions": ["coercion"],
         "notes": [],
+        "exploitation_types": [],
     }

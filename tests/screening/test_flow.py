@@ -141,3 +141,22 @@ def test_the_api_screens_without_storing(org_a: Organisation) -> None:
         i["evidence"] for i in body["indicators"] if i["code"] == "retention_of_identity_documents"
     )
     assert Report.objects.count() == 0 and ReportScreening.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_api_names_the_form_of_exploitation(org_a: Organisation) -> None:
+    from django.test import Client
+
+    from tiaki.accounts import services as accounts_services
+
+    text = (
+        "The agent took my passport and forced me to work in a karaoke bar where I had to sleep with "
+        "customers. We were never paid."
+    )
+    _key, secret = accounts_services.api_key_issue(actor=None, organisation=org_a, name="intake system")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").post(
+        "/api/v1/screen", {"text": text, "lang": "en"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    found = {(e["code"], text[e["start"] : e["end"]]) for e in response.json()["exploitation_types"]}
+    assert ("SexualExploitation", "karaoke") in found

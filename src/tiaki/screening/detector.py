@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
 from tiaki.screening.normalise import MappedText, normalise
-from tiaki.screening.rules import CueRules, RuleSet, load_all_rules, ruleset_version
+from tiaki.screening.prefilter import Gate, PatternSet
+from tiaki.screening.rules import CONTEXT_SUFFIX, CueRules, RuleSet, load_all_rules, ruleset_version
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
@@ -47,6 +50,19 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class ExploitationFinding:
+    """An HTCDS exploitation type (`SexualExploitation`, `ForcedBegging`, ...) with the words that show it."""
+
+    code: str
+    evidence: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "evidence": self.evidence, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class ScreeningResult:
     """What screening found in one text; the same shape serves reports, questionnaires and the CLI."""
 
@@ -57,13 +73,14 @@ class ScreeningResult:
     ruleset_version: str
     dimensions: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    exploitation_types: tuple[ExploitationFinding, ...] = ()
 
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(ind.code for ind in self.indicators)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON object of the `tiaki screen` contract (plus version, dimensions and notes)."""
+        """The JSON object of the `tiaki screen` contract (plus version, dimensions, notes, exploitation)."""
         return {
             "language": self.language,
             "indicators": [ind.as_dict() for ind in self.indicators],
@@ -72,6 +89,7 @@ class ScreeningResult:
             "ruleset_version": self.ruleset_version,
             "dimensions": list(self.dimensions),
             "notes": list(self.notes),
+            "exploitation_types": [finding.as_dict() for finding in self.exploitation_types],
         }
 
 
@@ -164,37 +182,231 @@ def _cue_around(cues: CueRules, text: str, start: int, end: int, c_start: int, c
     return False
 
 
-def find_matches(rules: RuleSet, text: str, *, context: bool = True) -> list[_Match]:
+class _Windows:
+    """Where to run a gated pattern in one text: the sentences that hold one of its literals."""
+
+    def __init__(self, text: str, enabled: bool) -> None:
+        self._text = text
+        self._enabled = enabled
+        self._splits: dict[str, tuple[list[int], list[int]]] = {}
+        self._hits: dict[str, list[int]] = {}
+
+    def _literal_hits(self, gate: Gate) -> list[int]:
+        # Rule sets share many literals between patterns: find each one once per text.
+        text, cache = self._text, self._hits
+        found: list[int] = []
+        for lit in gate.literals:
+            positions = cache.get(lit)
+            if positions is None:
+                positions = []
+                i = text.find(lit)
+                while i >= 0:
+                    positions.append(i)
+                    i = text.find(lit, i + 1)
+                cache[lit] = positions
+            if positions:
+                found.extend(positions)
+        return found
+
+    def _sentence_splits(self, separators: str) -> tuple[list[int], list[int]]:
+        splits = self._splits.get(separators)
+        if splits is None:
+            starts, ends = [], []
+            for m in _separator_regex(separators).finditer(self._text):
+                starts.append(m.start())
+                ends.append(m.end())
+            splits = self._splits[separators] = (starts, ends)
+        return splits
+
+    def plan(self, patterns: PatternSet | None) -> tuple[re.Pattern[str] | None, list[tuple[int, int]]]:
+        """The alternation of the patterns that can match this text, and the spans to run it on."""
+        if patterns is None:
+            return None, []
+        whole = [(0, len(self._text))]
+        if not self._enabled:
+            return patterns.regex, whole
+        mask = 0
+        hits: list[int] = []
+        separators: str | None = None
+        for i, gate in enumerate(patterns.gates):
+            if gate is None:
+                mask |= 1 << i
+                separators = ""
+                continue
+            found = self._literal_hits(gate)
+            if found:
+                mask |= 1 << i
+                hits.extend(found)
+                if separators is None:
+                    separators = gate.separators
+                elif separators:
+                    separators = "".join(ch for ch in separators if ch in gate.separators)
+        if not mask:
+            return None, []
+        regex = patterns.subset(mask)
+        if not separators:
+            return regex, whole
+        return regex, self._sentences_around(hits, separators)
+
+    def _sentences_around(self, hits: list[int], separators: str) -> list[tuple[int, int]]:
+        starts, ends = self._sentence_splits(separators)
+        chosen = sorted({bisect.bisect_right(ends, pos) for pos in hits})
+        windows: list[tuple[int, int]] = []
+        previous = -2
+        for i in chosen:
+            lo = ends[i - 1] if i else 0
+            hi = starts[i] if i < len(starts) else len(self._text)
+            if i == previous + 1:  # neighbouring sentences: one window (no match crosses the separator)
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+            previous = i
+        return windows
+
+
+@functools.cache
+def _separator_regex(separators: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(separators) + "]+")
+
+
+def _scan(
+    regex: re.Pattern[str],
+    text: str,
+    windows: list[tuple[int, int]],
+    clauses: _Clauses,
+    boundaries: _Boundaries,
+    rules: RuleSet,
+    *,
+    exclude: re.Pattern[str] | None,
+    negatable: bool,
+    context: bool,
+) -> list[tuple[int, int]]:
+    """Spans where `regex` matches on word boundaries and no exclusion, "if" or negation cue cancels it."""
+    spans = []
+    for lo, hi in windows:
+        spans.extend(
+            _scan_window(regex, text, lo, hi, clauses, boundaries, rules, exclude, negatable, context)
+        )
+    return spans
+
+
+def _scan_window(
+    regex: re.Pattern[str],
+    text: str,
+    lo: int,
+    hi: int,
+    clauses: _Clauses,
+    boundaries: _Boundaries,
+    rules: RuleSet,
+    exclude: re.Pattern[str] | None,
+    negatable: bool,
+    context: bool,
+) -> list[tuple[int, int]]:
+    spans = []
+    for m in regex.finditer(text, lo, hi):
+        start, end = m.span()
+        if end <= start or not boundaries.ok(start, end):
+            continue
+        if context:
+            c_start, c_end = clauses.around(start, end)
+            if exclude is not None and exclude.search(text, c_start, c_end):
+                continue
+            if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
+                continue
+            if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
+                continue
+        spans.append((start, end))
+    return spans
+
+
+class _TextState(NamedTuple):
+    """Per-text work shared by indicator and exploitation matching under one rule set."""
+
+    clauses: _Clauses
+    boundaries: _Boundaries
+    windows: _Windows
+
+
+def _text_state(rules: RuleSet, text: str, prefilter: bool, windows: _Windows | None = None) -> _TextState:
+    clauses = _Clauses(rules, text)
+    return _TextState(clauses, _Boundaries(rules, text, clauses), windows or _Windows(text, prefilter))
+
+
+def find_matches(
+    rules: RuleSet,
+    text: str,
+    *,
+    context: bool = True,
+    prefilter: bool = True,
+    state: _TextState | None = None,
+) -> list[_Match]:
     """Indicator matches of one rule set in normalised, lower-cased text (see `lower_same_length`).
 
     With `context=False` negation, hypothetical and exclusion cues are ignored: the naive keyword
-    baseline the evaluation compares against.
+    baseline the evaluation compares against. `prefilter=False` runs every pattern even when its
+    keywords are absent (same results, slower: the equivalence tests use it).
     """
-    clauses = _Clauses(rules, text)
-    boundaries = _Boundaries(rules, text, clauses)
+    clauses, boundaries, windows = state or _text_state(rules, text, prefilter)
     found: list[_Match] = []
     for ind in rules.indicators:
-        for regex, affirmative in ((ind.negative, False), (ind.affirmative, True)):
+        for patterns, affirmative in ((ind.negative_set, False), (ind.affirmative_set, True)):
+            regex, spans = windows.plan(patterns)
             if regex is None:
                 continue
-            for m in regex.finditer(text):
-                start, end = m.span()
-                if end <= start or not boundaries.ok(start, end):
-                    continue
-                if context:
-                    c_start, c_end = clauses.around(start, end)
-                    if ind.exclude is not None and ind.exclude.search(text, c_start, c_end):
-                        continue
-                    if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
-                        continue
-                    if affirmative and _cue_around(rules.negation, text, start, end, c_start, c_end):
-                        continue
+            for start, end in _scan(
+                regex,
+                text,
+                spans,
+                clauses,
+                boundaries,
+                rules,
+                exclude=ind.exclude,
+                negatable=affirmative,
+                context=context,
+            ):
                 found.append(_Match(ind.code, start, end))
     return found
 
 
-def _child_matches(rules: RuleSet, text: str, age_limit: int) -> list[tuple[int, int]]:
-    if rules.age is None:
+def find_exploitation(
+    rules: RuleSet,
+    text: str,
+    *,
+    with_indicators: bool,
+    prefilter: bool = True,
+    state: _TextState | None = None,
+) -> list[_Match]:
+    """Exploitation-type cues: explicit ones always, setting cues only when an indicator was found.
+
+    Each type is reported once, at its first cue that no negation, "if" or exclusion cue cancels.
+    """
+    clauses, boundaries, windows = state or _text_state(rules, text, prefilter)
+    excludes = {exp.code: exp.exclude for exp in rules.exploitation}
+    found: dict[str, _Match] = {}
+    regex, spans = windows.plan(rules.exploitation_all if with_indicators else rules.exploitation_explicit)
+    if regex is not None:
+        for lo, hi in spans:
+            for m in regex.finditer(text, lo, hi):
+                code = (m.lastgroup or "").removesuffix(CONTEXT_SUFFIX)
+                start, end = m.span()
+                if not code or code in found or end <= start or not boundaries.ok(start, end):
+                    continue
+                c_start, c_end = clauses.around(start, end)
+                exclude = excludes.get(code)
+                if exclude is not None and exclude.search(text, c_start, c_end):
+                    continue
+                if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
+                    continue
+                if _cue_around(rules.negation, text, start, end, c_start, c_end):
+                    continue
+                found[code] = _Match(code, start, end)
+    return list(found.values())
+
+
+def _child_matches(
+    rules: RuleSet, text: str, age_limit: int, prefilter: bool = True
+) -> list[tuple[int, int]]:
+    if rules.age is None or (prefilter and rules.age_gate is not None and not rules.age_gate.admits(text)):
         return []
     spans = []
     for m in rules.age.finditer(text):
@@ -263,11 +475,15 @@ def _known_languages(rulesets: dict[str, RuleSet]) -> set[str]:
     return set(rulesets) | set(RECOGNISED_WITHOUT_RULES)
 
 
-def detect(text: str, lang: str | None = None, *, context: bool = True) -> ScreeningResult:
+def detect(
+    text: str, lang: str | None = None, *, context: bool = True, prefilter: bool = True
+) -> ScreeningResult:
     """Screen one narrative for trafficking indicators.
 
     `lang` is an ISO 639 code, or None / "auto" to detect it. Offsets in the result always index the
     text as given (before Zawgyi conversion or Unicode normalisation): `text[start:end] == evidence`.
+    `context=False` gives the keyword baseline; `prefilter=False` disables the keyword prefilter (same
+    result, slower).
     """
     if not isinstance(text, str):
         raise ScreeningInputError(f"text must be a str, not {type(text).__name__}")
@@ -295,9 +511,11 @@ def detect(text: str, lang: str | None = None, *, context: bool = True) -> Scree
 
     matches: list[_Match] = []
     child_spans: list[tuple[int, int]] = []
-    for rules in chosen:
-        matches.extend(find_matches(rules, matchable, context=context))
-        child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit))
+    windows = _Windows(matchable, prefilter)  # depends on the text only: shared by the rule sets
+    states = [_text_state(rules, matchable, prefilter, windows) for rules in chosen]
+    for rules, state in zip(chosen, states, strict=True):
+        matches.extend(find_matches(rules, matchable, context=context, prefilter=prefilter, state=state))
+        child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit, prefilter))
 
     indicators: list[Indicator] = []
     for match in _dedupe(matches):
@@ -311,6 +529,15 @@ def detect(text: str, lang: str | None = None, *, context: bool = True) -> Scree
         indicators.append(Indicator(taxonomy.child_code, text[start:end], start, end, "strong"))
     indicators.sort(key=lambda ind: (ind.start, ind.end, ind.code))
     ilo = [ind.code for ind in indicators if ind.code in ILO_CODES]
+    exploitation: dict[str, ExploitationFinding] = {}
+    if context:
+        for rules, state in zip(chosen, states, strict=True):
+            for match in find_exploitation(
+                rules, matchable, with_indicators=bool(ilo), prefilter=prefilter, state=state
+            ):
+                if match.code not in exploitation:
+                    start, end = mapped.original_span(match.start, match.end)
+                    exploitation[match.code] = ExploitationFinding(match.code, text[start:end], start, end)
     assessment = assess(ilo, child=bool(child_spans), taxonomy=taxonomy)
     return ScreeningResult(
         language=language,
@@ -320,4 +547,5 @@ def detect(text: str, lang: str | None = None, *, context: bool = True) -> Scree
         ruleset_version=version,
         dimensions=assessment.established_dimensions,
         notes=tuple(notes),
+        exploitation_types=tuple(sorted(exploitation.values(), key=lambda f: (f.start, f.code))),
     )

@@ -18,40 +18,92 @@ EXTRA_LINGUA = {"mi": "MAORI"}
 _KAREN_CHARS = re.compile("[\u1061-\u106d]")
 
 
+# Letters of each screened script, as code point ranges.
+_SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "Thai": ((0x0E00, 0x0E7F),),
+    "Myanmar": ((0x1000, 0x109F), (0xAA60, 0xAA7F), (0xA9E0, 0xA9FF)),
+    "Sinhala": ((0x0D80, 0x0DFF),),
+    "Tamil": ((0x0B80, 0x0BFF),),
+    "Latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)),
+}
 _SCRIPT_CLASSES: dict[str, re.Pattern[str]] = {
-    "Thai": re.compile(r"[\u0E00-\u0E7F]"),
-    "Myanmar": re.compile(r"[\u1000-\u109F\uAA60-\uAA7F\uA9E0-\uA9FF]"),
-    "Sinhala": re.compile(r"[\u0D80-\u0DFF]"),
-    "Tamil": re.compile(r"[\u0B80-\u0BFF]"),
-    "Latin": re.compile(r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]"),
+    script: re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+    for script, ranges in _SCRIPT_RANGES.items()
 }
 _NOT_LATIN = re.compile(r"[^A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF\s'-]+")
 _VIETNAMESE_LETTERS = re.compile(r"[ăĂđĐơƠưƯ\u1EA0-\u1EF9]")
 # Lingua is accurate on a few hundred letters; longer samples only cost time.
-LINGUA_SAMPLE_CHARS = 400
+LINGUA_SAMPLE_CHARS = 250
+# Function words that settle the common cases without lingua (which costs most of the time of screening a
+# short Latin-script text). A text is decided by them only when one family clearly dominates; otherwise,
+# and always between Malay and Indonesian, lingua decides.
+_FUNCTION_WORDS = {
+    "en": frozenset(
+        "the and was were is are to of my we i they he she me us in for with not that it his her their "
+        "our at on from had have been would did this".split()
+    ),
+    "ms_id": frozenset(
+        "yang dan saya di tidak kami itu ke dengan untuk ini ada dia mereka kita sudah akan tak dari "
+        "pada juga atau kalau".split()
+    ),
+    "mi": frozenset(
+        "te ngā nga ka ki ā o kāore kaore ahau mātou matou ia rātou ratou kei ana tōku taku".split()
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+FUNCTION_WORD_MIN = 4
+FUNCTION_WORD_RATIO = 3
+
+
+# One pass instead of one regex per script: map each letter to a one-character script tag (everything
+# else is deleted) and count the tags.
+_SCRIPT_TAGS = {"Thai": "T", "Myanmar": "M", "Sinhala": "S", "Tamil": "N", "Latin": "L"}
+_NOT_SCRIPT_LETTER = re.compile("[^" + "".join(p.pattern[1:-1] for p in _SCRIPT_CLASSES.values()) + "]+")
+_TAG_TABLE: dict[int, str] = {
+    code: _SCRIPT_TAGS[script]
+    for script, ranges in _SCRIPT_RANGES.items()
+    for a, b in ranges
+    for code in range(a, b + 1)
+}
 
 
 def script_counts(text: str) -> Counter[str]:
     """Letters per script in the first SAMPLE_CHARS characters."""
-    sample = text[:SAMPLE_CHARS]
+    tags = _NOT_SCRIPT_LETTER.sub("", text[:SAMPLE_CHARS]).translate(_TAG_TABLE)
     counts: Counter[str] = Counter()
-    for script, pattern in _SCRIPT_CLASSES.items():
-        n = len(pattern.findall(sample))
+    for script, tag in _SCRIPT_TAGS.items():
+        n = tags.count(tag)
         if n:
             counts[script] = n
     return counts
 
 
 @cache
-def _lingua_detector() -> Any:
+def _lingua_detector(only: frozenset[str] | None = None) -> Any:
     # Built once, lazily, and only for the Latin-script languages we have rules for (plus EXTRA_LINGUA):
-    # fewer candidate models means faster and more accurate decisions.
+    # fewer candidate models means faster and more accurate decisions. `only` narrows further.
     from lingua import Language, LanguageDetectorBuilder
 
     names = {rules.lingua for rules in load_all_rules().values() if rules.lingua}
     names |= set(EXTRA_LINGUA.values())
+    if only is not None:
+        names &= only
     languages = [getattr(Language, name) for name in sorted(names)]
     return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def _function_word_family(text: str) -> str | None:
+    """ "en", "ms_id" or "mi" when that family's function words clearly dominate the sample, else None."""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in _WORD.findall(text.lower()):
+        for family, words in _FUNCTION_WORDS.items():
+            if word in words:
+                counts[family] += 1
+    best = max(counts, key=lambda family: counts[family])
+    others = sum(counts.values()) - counts[best]
+    if counts[best] >= FUNCTION_WORD_MIN and counts[best] >= FUNCTION_WORD_RATIO * max(others, 1):
+        return best
+    return None
 
 
 def _lingua_codes() -> dict[str, str]:
@@ -79,7 +131,15 @@ def detect_language(text: str, counts: Counter[str] | None = None) -> str:
     if "vi" in load_all_rules() and vietnamese >= max(3, counts["Latin"] // 25):
         return "vi"
     latin = " ".join(_NOT_LATIN.sub(" ", text[:SAMPLE_CHARS]).split())[:LINGUA_SAMPLE_CHARS]
-    found = _lingua_detector().detect_language_of(latin)
+    family = _function_word_family(latin)
+    all_rules = load_all_rules()
+    if family == "en" and "en" in all_rules:
+        return "en"
+    if family == "ms_id" and "ms" in all_rules and "id" in all_rules:
+        pair = frozenset(name for name in (all_rules["ms"].lingua, all_rules["id"].lingua) if name)
+        found = _lingua_detector(pair).detect_language_of(latin)
+    else:
+        found = _lingua_detector().detect_language_of(latin)
     if found is None:
         return "und"
     return _lingua_codes().get(found.name, "und")

@@ -12,7 +12,7 @@ import io
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -346,12 +346,23 @@ def read_submissions(data: bytes, *, filename: str) -> list[dict[str, str]]:
     """ODK/KoboToolbox submission exports (CSV or JSON) as plain {question id: value} rows.
 
     Group prefixes ("group/q01_x" or "group-q01_x") are dropped; unknown columns are ignored by scoring.
+    Anything that is not such an export raises QuestionnaireError (an upload is untrusted input).
     """
-    if filename.lower().endswith(".json"):
-        parsed = json.loads(data.decode("utf-8-sig"))
-        records: Iterable[Mapping[str, Any]] = parsed["results"] if isinstance(parsed, dict) else parsed
-    else:
-        records = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    try:
+        text = data.decode("utf-8-sig")
+        if filename.lower().endswith(".json"):
+            parsed = json.loads(text)
+            records: Any = parsed.get("results") if isinstance(parsed, dict) else parsed
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                raise QuestionnaireError('expected a list of submissions (or {"results": [...]})')
+        else:
+            records = list(csv.DictReader(io.StringIO(text, newline="")))
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(f"not valid UTF-8 (bad byte at offset {exc.start})") from exc
+    except (ValueError, csv.Error) as exc:
+        if isinstance(exc, QuestionnaireError):
+            raise
+        raise QuestionnaireError(f"not a CSV or JSON export: {exc}") from exc
     rows = []
     for record in records:
         row: dict[str, str] = {}

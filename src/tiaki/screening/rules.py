@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tiaki.screening.prefilter import Gate, PatternSet, gate_for_patterns, pattern_set
 from tiaki.screening.taxonomy import DATA_DIR, TAXONOMY_PATH, load_taxonomy
 
 RULES_DIR = DATA_DIR / "rules"
@@ -20,9 +21,11 @@ SCRIPTS = ("Latin", "Thai", "Myanmar", "Sinhala", "Tamil")
 _TERM = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _ALLOWED_TOP = {
     "language", "name", "version", "script", "lingua", "segmentation", "also_apply", "clause_breaks",
-    "terms", "negation", "hypothetical", "age", "indicators",
+    "terms", "negation", "hypothetical", "age", "indicators", "exploitation",
 }  # fmt: skip
 _ALLOWED_INDICATOR = {"patterns", "negative_patterns", "exclude"}
+_ALLOWED_EXPLOITATION = {"patterns", "context_patterns", "exclude"}
+CONTEXT_SUFFIX = "__context"
 
 
 class RuleFileError(ValueError):
@@ -35,6 +38,24 @@ class IndicatorRules:
     affirmative: re.Pattern[str] | None
     negative: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    # The same patterns with a keyword prefilter per alternative (see prefilter.py).
+    affirmative_set: PatternSet | None = None
+    negative_set: PatternSet | None = None
+
+
+@dataclass(frozen=True)
+class ExploitationRules:
+    """One HTCDS exploitation type (sexual exploitation, forced begging, ...) of a rule file.
+
+    Its `patterns` name the exploitation itself ("forced to beg") and count on their own; its
+    `context_patterns` name a setting ("brothel", "fishing boat") and count only in a text where an ILO
+    indicator was found. Both are compiled into the rule set's combined exploitation patterns.
+    """
+
+    code: str
+    exclude: re.Pattern[str] | None
+    has_patterns: bool
+    has_context_patterns: bool
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,13 @@ class RuleSet:
     age: re.Pattern[str] | None
     age_words: dict[str, int]
     indicators: tuple[IndicatorRules, ...]
+    exploitation: tuple[ExploitationRules, ...] = ()
+    age_gate: Gate | None = None
+    # All exploitation types' cues as one alternation with a named group per type (`<Type>` for explicit
+    # cues, `<Type__context>` for setting cues): one scan of the text instead of one per type.
+    # `exploitation_explicit` has the explicit cues only, `exploitation_all` both kinds.
+    exploitation_explicit: PatternSet | None = None
+    exploitation_all: PatternSet | None = None
 
 
 def _expand(pattern: str, terms: dict[str, str], where: str) -> str:
@@ -98,13 +126,11 @@ def lowercase_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-def _compile(patterns: object, terms: dict[str, str], where: str) -> re.Pattern[str] | None:
+def _expanded(patterns: object, terms: dict[str, str], where: str) -> list[str]:
     if patterns is None:
-        return None
+        return []
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         raise RuleFileError(f"{where}: expected a list of non-empty regular expressions")
-    if not patterns:
-        return None
     parts = []
     for i, pattern in enumerate(patterns):
         expanded = lowercase_pattern(_expand(pattern, terms, f"{where}[{i}]"))
@@ -113,7 +139,27 @@ def _compile(patterns: object, terms: dict[str, str], where: str) -> re.Pattern[
         except re.error as exc:
             raise RuleFileError(f"{where}[{i}]: invalid regular expression {pattern!r}: {exc}") from exc
         parts.append(f"(?:{expanded})")
-    return re.compile("|".join(parts))
+    return parts
+
+
+def _compile(patterns: object, terms: dict[str, str], where: str) -> re.Pattern[str] | None:
+    parts = _expanded(patterns, terms, where)
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _compile_gated(
+    patterns: object, terms: dict[str, str], where: str
+) -> tuple[re.Pattern[str] | None, Gate | None]:
+    """The joined pattern plus its keyword prefilter."""
+    parts = _expanded(patterns, terms, where)
+    if not parts:
+        return None, None
+    return re.compile("|".join(parts)), gate_for_patterns(parts)
+
+
+def _compile_set(patterns: object, terms: dict[str, str], where: str) -> PatternSet | None:
+    """The joined pattern with a keyword prefilter per alternative."""
+    return pattern_set(_expanded(patterns, terms, where))
 
 
 def _cue_rules(raw: object, terms: dict[str, str], where: str) -> CueRules:
@@ -164,18 +210,54 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
             raise RuleFileError(f"{where}: unknown indicator code (see taxonomy.toml)")
         if not isinstance(table, dict) or set(table) - _ALLOWED_INDICATOR:
             raise RuleFileError(f"{where}: allowed keys are {sorted(_ALLOWED_INDICATOR)}")
+        affirmative_set = _compile_set(table.get("patterns"), terms, f"{where}.patterns")
+        negative_set = _compile_set(table.get("negative_patterns"), terms, f"{where}.negative_patterns")
         indicators.append(
             IndicatorRules(
                 code=code,
-                affirmative=_compile(table.get("patterns"), terms, f"{where}.patterns"),
-                negative=_compile(table.get("negative_patterns"), terms, f"{where}.negative_patterns"),
+                affirmative=affirmative_set.regex if affirmative_set else None,
+                negative=negative_set.regex if negative_set else None,
                 exclude=_compile(table.get("exclude"), terms, f"{where}.exclude"),
+                affirmative_set=affirmative_set,
+                negative_set=negative_set,
             )
         )
+    combined: dict[str, list[str]] = {"patterns": [], "context_patterns": []}
+    raw_exploitation = raw.get("exploitation", {})
+    if not isinstance(raw_exploitation, dict):
+        raise RuleFileError(f"{source}: exploitation must be a table")
+    exploitation = []
+    for code, table in raw_exploitation.items():
+        where = f"{source}: exploitation.{code}"
+        if code not in taxonomy.exploitation_types:
+            raise RuleFileError(
+                f"{where}: unknown exploitation type (see [exploitation_types] in taxonomy.toml)"
+            )
+        if not isinstance(table, dict) or set(table) - _ALLOWED_EXPLOITATION:
+            raise RuleFileError(f"{where}: allowed keys are {sorted(_ALLOWED_EXPLOITATION)}")
+        present = {}
+        for key, parts in combined.items():
+            expanded = _expanded(table.get(key), terms, f"{where}.{key}")
+            present[key] = bool(expanded)
+            if expanded:
+                name = code if key == "patterns" else f"{code}{CONTEXT_SUFFIX}"
+                parts.append(f"(?P<{name}>{'|'.join(expanded)})")
+        exploitation.append(
+            ExploitationRules(
+                code=code,
+                exclude=_compile(table.get("exclude"), terms, f"{where}.exclude"),
+                has_patterns=present["patterns"],
+                has_context_patterns=present["context_patterns"],
+            )
+        )
+    explicit = combined["patterns"]
+    everything = explicit + combined["context_patterns"]
     age = raw.get("age", {})
     if not isinstance(age, dict) or set(age) - {"patterns", "words"}:
         raise RuleFileError(f"{source}: age allows only patterns and words")
-    age_pattern = _compile(age.get("patterns"), terms, f"{source}: age.patterns") if age else None
+    age_pattern, age_gate = (
+        _compile_gated(age.get("patterns"), terms, f"{source}: age.patterns") if age else (None, None)
+    )
     age_words = age.get("words", {})
     if not isinstance(age_words, dict) or not all(isinstance(v, int) for v in age_words.values()):
         raise RuleFileError(f"{source}: age.words must map a number word to an integer")
@@ -203,6 +285,10 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
         age=age_pattern,
         age_words={k.casefold(): v for k, v in age_words.items()},
         indicators=tuple(indicators),
+        exploitation=tuple(exploitation),
+        age_gate=age_gate,
+        exploitation_explicit=pattern_set(explicit),
+        exploitation_all=pattern_set(everything),
     )
 
 

@@ -27,9 +27,20 @@ class IndicatorOut(Schema):
     strength: Literal["strong", "medium", "weak"]
 
 
+class ExploitationOut(Schema):
+    code: str = Field(..., description="an HTCDS exploitation type, e.g. SexualExploitation, ForcedLabour")
+    evidence: str
+    start: int
+    end: int
+
+
 class ScreenOut(Schema):
     language: str
     indicators: list[IndicatorOut]
+    exploitation_types: list[ExploitationOut] = Field(
+        default_factory=list,
+        description="forms of exploitation the text describes; they do not change the score",
+    )
     score: float = Field(..., ge=0, le=1)
     level: Literal["none", "low", "medium", "high"]
     ruleset_version: str

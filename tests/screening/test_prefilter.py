@@ -1,0 +1,73 @@
+"""The keyword prefilter: literals derived from patterns, and identical results with and without it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tiaki.screening import detect
+from tiaki.screening.prefilter import make_gate, necessary_literals, pattern_set, uncrossable
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "screening_eval"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"\b(?:took|taken?)\s+(?:\w+\s+){0,3}?(?:passports?|visas?)", {"passport", "visa"}),
+        (r"\bno (?:phone|mobile)\b", {"no "}),
+        (r"\w+ing", {"ing"}),
+        (r"(?=[^.]{0,20}\bpaid\b)\bwork", {"paid"}),  # a positive look-ahead's text is in the text too
+    ],
+)
+def test_every_match_contains_one_of_the_literals(pattern: str, literals: set[str]) -> None:
+    assert necessary_literals(pattern) == literals
+
+
+@pytest.mark.parametrize("pattern", [r"(?:a|b)?", r"\w+", r"(?i)passport", r"(?!no)\w+"])
+def test_patterns_without_a_provable_literal_always_run(pattern: str) -> None:
+    assert necessary_literals(pattern) is None
+
+
+def test_separators_a_pattern_cannot_cross() -> None:
+    assert uncrossable(r"\bpaid\b[^.;!?\n]{0,40}?\bnothing") == ".!?;\n"
+    assert uncrossable(r"\bpaid\b.{0,40}?\bnothing") == ""
+    assert uncrossable(r"^paid") == ""  # anchors behave differently inside a window
+
+
+def test_gate_finds_every_occurrence() -> None:
+    gate = make_gate(frozenset({"passport", "visa", "pass"}))
+    assert gate is not None
+    assert gate.literals == ("pass", "visa")  # "passport" contains "pass": the shorter one suffices
+    assert gate.admits("my visa expired") and not gate.admits("my id card")
+
+
+def test_pattern_set_keeps_each_alternatives_gate_and_cuts_down_to_a_subset() -> None:
+    patterns = pattern_set([r"\btook (?:my|our) passports?\b", r"\bno (?:phone|mobile)\b", r"\w+ing"])
+    assert patterns is not None
+    assert [g.literals if g else None for g in patterns.gates] == [(" passport",), ("no ",), ("ing",)]
+    assert patterns.subset(0b101).pattern == r"\btook (?:my|our) passports?\b|\w+ing"
+    assert patterns.subset(0b111) is patterns.regex
+
+
+def _labelled_texts() -> list[str]:
+    texts = []
+    for path in sorted(EVAL_DIR.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            texts.extend(json.loads(line)["text"] for line in fh if line.strip())
+    return texts
+
+
+def test_prefilter_changes_no_result_on_any_labelled_narrative() -> None:
+    texts = _labelled_texts()
+    assert len(texts) >= 700
+    joined = [" ".join(texts[i : i + 6]) for i in range(0, len(texts), 6)]  # longer, mixed narratives too
+    for text in texts + joined:
+        assert detect(text) == detect(text, prefilter=False), text
+
+
+def test_prefilter_changes_no_keyword_baseline_result() -> None:
+    for text in _labelled_texts()[:200]:
+        assert detect(text, context=False) == detect(text, context=False, prefilter=False), text
