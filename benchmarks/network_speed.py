@@ -2,9 +2,12 @@
 
     uv run python benchmarks/network_speed.py [--edges 1000000] [--threads 2]
 
-The graph follows the synthetic world's network shape (rates.toml): per network a leader, 1–3 recruiters,
-0–2 brokers, 1–2 transporters, 0–1 forgers, 1–2 employers and 4–30 victims; every non-leader member is
-linked to every victim and works for the leader; 70% of networks recruit through an agency. Networks are
+The graph follows the synthetic world's network shape (rates.toml, docs/world.md "Network wiring"): per
+network a leader, 1–3 recruiters, 0–2 brokers, 1–2 transporters, 0–1 forgers, 1–2 employers and 4–30
+victims, wired as cells: each victim has one recruiter, the transporter of that recruiter's batch, one
+employer, every broker and (half of them) the forger; the brokers alone link the cell heads and work for
+the leader (without a broker the heads work for the leader); 70% of networks recruit through an agency.
+Networks are
 grouped into regional corridors joined by two false or shared links per network, so connected components
 range from single networks to one corridor of more than 20,000 entities — the size beyond which broker
 scores switch from exact betweenness to the sampled-source estimate (see docs/intelligence.md).
@@ -43,15 +46,42 @@ def world_shaped(edges_wanted: int, seed: int = 1) -> tuple[np.ndarray, int, int
             rng.integers(0, 2),
             rng.integers(1, 3),
         ]
-        members = int(sum(roles))
+        recruiters, brokers, transporters, forgers, employers = (int(r) for r in roles[1:])
         victims = int(rng.integers(4, 31))
         base = next_id
         leader = base
-        others = np.arange(base + 1, base + members)
+        members = int(sum(roles))
+        ids = iter(range(base + 1, base + members))
+        recruiter_ids, broker_ids, transporter_ids, forger_ids, employer_ids = (
+            np.array([next(ids) for _ in range(k)], dtype=np.int64)
+            for k in (recruiters, brokers, transporters, forgers, employers)
+        )
         victim_ids = np.arange(base + members, base + members + victims)
         next_id = base + members + victims
-        pairs = [np.column_stack([np.repeat(others, victims), np.tile(victim_ids, len(others))])]
-        pairs.append(np.column_stack([others, np.full(len(others), leader)]))
+        heads = np.concatenate([recruiter_ids, forger_ids, transporter_ids, employer_ids])
+        pairs: list[np.ndarray] = []
+        if brokers:
+            origin, destination = broker_ids[0], broker_ids[-1]
+            pairs.append(np.column_stack([broker_ids, np.full(brokers, leader)]))
+            pairs.append(np.array([[destination, origin]]) if brokers > 1 else np.empty((0, 2), np.int64))
+            for payer, payees in (
+                (origin, recruiter_ids),
+                (origin, forger_ids),
+                (destination, transporter_ids),
+            ):
+                pairs.append(np.column_stack([np.full(len(payees), payer), payees]))
+            pairs.append(np.column_stack([employer_ids, np.full(employers, destination)]))
+            pairs.append(np.column_stack([np.repeat(broker_ids, victims), np.tile(victim_ids, brokers)]))
+        else:
+            pairs.append(np.column_stack([heads, np.full(len(heads), leader)]))
+        cell = rng.integers(0, recruiters, size=victims)
+        batch = transporter_ids[rng.integers(0, transporters, size=recruiters)]
+        pairs.append(np.column_stack([recruiter_ids[cell], victim_ids]))
+        pairs.append(np.column_stack([batch[cell], victim_ids]))
+        pairs.append(np.column_stack([employer_ids[rng.integers(0, employers, size=victims)], victim_ids]))
+        if forgers:
+            forged = victim_ids[rng.random(victims) < 0.5]
+            pairs.append(np.column_stack([np.full(len(forged), forger_ids[0]), forged]))
         if rng.random() < 0.7:
             agency = next_id
             next_id += 1

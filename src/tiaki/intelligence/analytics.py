@@ -20,7 +20,7 @@ import numpy as np
 # Chosen on the synthetic world with seed 1 (20,000 people) by benchmarks/network_recovery.py --tune; the
 # reported recovery figure is measured on a different world (seed 2). Modularity is not used: it merges
 # small cells into their neighbours (its resolution limit), and trafficking cells are small.
-DEFAULT_RESOLUTION = 0.05
+DEFAULT_RESOLUTION = 0.01
 # Up to this many nodes in a network, betweenness is exact (Brandes, O(n·m) per network). Beyond it we
 # estimate from a uniform sample of source vertices and scale by n/k (Brandes & Pich 2007).
 EXACT_BETWEENNESS_LIMIT = 20_000

@@ -303,7 +303,8 @@ class AnalyticsRun(models.Model):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=40, blank=True)
-    resolution = models.FloatField(default=0.05)
+    # Default: analytics.DEFAULT_RESOLUTION (not imported here: it would load igraph with the models).
+    resolution = models.FloatField(default=0.01)
     # Entity ids and scores only (no labels): the page joins labels through the policy when it renders.
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -363,6 +363,7 @@ def _check_shares(shares: dict[str, float], where: str, allowed: set[str] | None
 
 RATE_SECTIONS = (
     "population",
+    "wiring",
     "phones",
     "dob",
     "victims",

@@ -274,6 +274,7 @@ class _Chunk:
     ) -> None:
         self.data, self.sink, self.counters, self.summary = data, sink, counters, summary
         self.start, self.n = start, n
+        self.seed, self.index = seed, index
         self.rng = np.random.default_rng([seed, index])
         # Seeded, reproducible randomness for synthetic data; nothing here is a secret.
         self.prng = random.Random(seed * 1_000_003 + index)  # noqa: S311
@@ -291,6 +292,7 @@ class _Chunk:
         self._victim_details()
         self._trafficking_reports()
         self._ordinary_reports()
+        self._wire_networks()
         self._write_relations()
         self._travellers()
 
@@ -607,7 +609,6 @@ class _Chunk:
         details = victims["details"]
         self.details: dict[int, dict[str, Any]] = {}
         rows = []
-        self.relations: dict[tuple[str, str, str], str] = {}
         for network in self.networks:
             route = network.route
             for person in network.victims:
@@ -628,8 +629,6 @@ class _Chunk:
                 codes |= {code for code, p in situational.items() if prng.random() < p}
                 if child:
                     codes.add("abuse_of_vulnerability")
-                if network.agency_id:
-                    self.relations[(self.entity_id(person), network.agency_id, "recruited_through")] = ""
                 record: dict[str, Any] = {
                     "exploitation_type": exploitation,
                     "forced_labour_industry": industry,
@@ -654,16 +653,6 @@ class _Chunk:
                         "true" if child else "false",
                     ]
                 )
-            leaders = network.members.get("leader", [])
-            for role, people in network.members.items():
-                for person in people:
-                    if role != "leader" and leaders:
-                        self.relations[(self.entity_id(person), self.entity_id(leaders[0]), "works_for")] = ""
-                    if role == "leader":
-                        continue
-                    for victim in network.victims:
-                        key = (self.entity_id(person), self.entity_id(victim), SUSPECT_RELATION[role])
-                        self.relations[key] = ""
         self.sink.rows("ground_truth/victims.csv", rows)
 
     # -- reports --------------------------------------------------------------------------------------
@@ -806,6 +795,8 @@ class _Chunk:
         self._mention_truth: list[list[str]] = []
         self._indicator_rows: list[list[str]] = []
         self.case_reports: dict[int, list[dict[str, Any]]] = {}
+        # (suspect, victim, role) -> the first report naming that suspect about that victim.
+        self.named: dict[tuple[int, int, str], str] = {}
         residents_by_country: dict[str, list[int]] = {}
         for i in range(self.n):
             if self.category[i] == "resident":
@@ -838,9 +829,8 @@ class _Chunk:
                                 fill[role] = row["name"]
                             if not fill["phone"] and row["phone"]:
                                 fill["phone"] = row["phone"]
-                            key = (self.entity_id(suspect), self.entity_id(person), SUSPECT_RELATION[role])
-                            if role != "leader" and not self.relations.get(key):
-                                self.relations[key] = report["id"]
+                            if role != "leader":
+                                self.named.setdefault((suspect, person, role), report["id"])
                     if len(network.victims) > 1 and prng.random() < report_rates["co_victim_rate"]:
                         other = prng.choice(network.victims)
                         if other != person:
@@ -899,6 +889,81 @@ class _Chunk:
         self.summary.reports += len(self._reports)
         self.summary.mentions += len(self._mention_rows)
         self._cases()
+
+    def _wire_networks(self) -> None:
+        """Who is linked to whom: compartmentalised cells that only the network's brokers join.
+
+        Each recruiter has a cell of the victims they recruited; one transporter moves each recruiter's
+        batch; each victim works for one employer; the forger made some victims' papers. Cell heads do not
+        know each other or the leader: the origin broker pays the recruiters and the forger, the destination
+        broker (the same person when there is one) pays the transporters and is paid by the employers, and
+        brokers pass every victim on and work for the leader. Without a broker the leader hires the heads
+        directly. Every suspect a report names is linked to that victim in that role (a second recruiter,
+        say), so the reports stay true. Drawn from a random stream of its own: people, mentions, reports and
+        narratives are the same bytes whatever the wiring draws.
+        """
+        rng = random.Random(f"tiaki-world-wiring:{self.seed}:{self.index}")  # noqa: S311 - synthetic data
+        forged_rate = self.rates["wiring"]["forged_documents_rate"]
+        named_by: dict[tuple[int, str], list[int]] = {}
+        for suspect, victim, role in self.named:
+            named_by.setdefault((victim, role), []).append(suspect)
+        self.relations: dict[tuple[str, str, str], str] = {}
+        entity = self.entity_id
+
+        def link(source: int, target: int, kind: str, report: str = "") -> None:
+            self.relations.setdefault((entity(source), entity(target), kind), report)
+
+        for network in self.networks:
+            members = network.members
+            leader = members.get("leader", [])
+            brokers = members.get("broker", [])
+            recruiters, transporters = members.get("recruiter", []), members.get("transporter", [])
+            employers, forgers = members.get("employer", []), members.get("forger", [])
+            if brokers:
+                origin, destination = brokers[0], brokers[-1]
+                for broker in brokers:
+                    for boss in leader:
+                        link(broker, boss, "works_for")
+                if destination != origin:
+                    link(destination, origin, "paid")
+                for head in recruiters + forgers:
+                    link(origin, head, "paid")
+                for head in transporters:
+                    link(destination, head, "paid")
+                for head in employers:
+                    link(head, destination, "paid")
+            else:
+                for head in recruiters + forgers + transporters + employers:
+                    for boss in leader:
+                        link(head, boss, "works_for")
+            batch: dict[int, int] = {}  # recruiter -> the transporter who moves their recruits
+            for victim in network.victims:
+                cell = named_by.get((victim, "recruiter")) or ([rng.choice(recruiters)] if recruiters else [])
+                moved = named_by.get((victim, "transporter"), [])
+                if cell and transporters:
+                    moved = [batch.setdefault(cell[0], rng.choice(transporters)), *moved]
+                employed = named_by.get((victim, "employer")) or (
+                    [rng.choice(employers)] if employers else []
+                )
+                forged = named_by.get((victim, "forger"), [])
+                if forgers and rng.random() < forged_rate:
+                    forged = [forgers[0], *forged]
+                for role, suspects in (
+                    ("recruiter", cell),
+                    ("broker", brokers),
+                    ("transporter", moved),
+                    ("forger", forged),
+                    ("employer", employed),
+                ):
+                    for suspect in suspects:
+                        link(
+                            suspect,
+                            victim,
+                            SUSPECT_RELATION[role],
+                            self.named.get((suspect, victim, role), ""),
+                        )
+                if network.agency_id:
+                    self.relations.setdefault((entity(victim), network.agency_id, "recruited_through"), "")
 
     def _write_relations(self) -> None:
         rows = [[src, dst, kind, report] for (src, dst, kind), report in self.relations.items()]

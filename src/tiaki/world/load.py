@@ -347,3 +347,24 @@ def intelligence_records(world: Path, orgs: dict[str, Organisation], progress: P
         created += 1
     progress(f"{created:,} intelligence records loaded")
     return created
+
+
+def watchlist_screening(
+    world: Path, orgs: dict[str, Organisation], progress: Progress, *, organisation: str = "NZ-IMM-BKK"
+) -> int:
+    """Screen the world's traveller list for the Bangkok liaison post now, so the demo's watchlist page
+    starts with hits to review. Returns the number of hits."""
+    from tiaki.resolution import watchlist_services
+    from tiaki.resolution.models import WatchlistScreening
+
+    path = world / "travellers.csv"
+    if WatchlistScreening.objects.exists() or organisation not in orgs or not path.exists():
+        return 0
+    travellers = list(_rows(path))[: watchlist_services.MAX_ROWS]
+    desk = _Desks(orgs, kind="intel", role=Role.LIAISON_OFFICER, title="Intelligence desk")
+    screening = watchlist_services.watchlist_screening_create(
+        actor=desk(organisation), title="Arrivals (synthetic traveller list)", rows=travellers
+    )
+    screening = watchlist_services.watchlist_screening_run(screening.pk)
+    progress(f"{len(travellers):,} travellers screened: {screening.hits:,} hits")
+    return screening.hits

@@ -12,6 +12,7 @@
   var shapes = { person: "ellipse", phone: "diamond", agency: "round-rectangle", organisation: "rectangle",
     address: "triangle", document: "tag", vehicle: "hexagon", bank_account: "barrel", handle: "star" };
   var expandedBy = {};  // node id -> ids of nodes its expansion added
+  var nextColour = 0;  // the next palette slot for a community not yet on the chart
 
   function params(hops) {
     var query = new URLSearchParams(new FormData(form));
@@ -30,7 +31,7 @@
     wheelSensitivity: 0.3,
     style: [
       { selector: "node", style: {
-        "background-color": function (n) { return palette[n.data("community") % palette.length]; },
+        "background-color": function (n) { return palette[n.data("colour") % palette.length]; },
         "shape": function (n) { return shapes[n.data("kind")] || "ellipse"; },
         "width": "mapData(betweenness, 0, 1, 22, 70)", "height": "mapData(betweenness, 0, 1, 22, 70)",
         "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
@@ -43,6 +44,32 @@
         "color": "#3d3d3d", "text-rotation": "autorotate" } }
     ]
   });
+
+  /* Colours stay put while the chart grows. Each expansion's communities are computed on that expansion's own
+     subgraph, so its community numbers mean nothing on the chart: a community takes the colour most of its
+     nodes already had (the expanded node's on a tie), and a community new to the chart takes a new colour.
+     A node keeps its colour when it is collapsed and expanded again; "Apply filters" starts afresh. */
+  var known = {};  // node id -> colour, for every node drawn since the chart was last loaded
+  function colour(nodes, expanding) {
+    var votes = {};
+    nodes.forEach(function (n) {
+      var had = known[n.data.id];
+      if (had === undefined) { return; }
+      var tally = votes[n.data.community] = votes[n.data.community] || {};
+      tally[had] = (tally[had] || 0) + (n.data.id === expanding ? 1.5 : 1);
+    });
+    var chosen = {};
+    nodes.forEach(function (n) {
+      var c = n.data.community;
+      if (chosen[c] === undefined) {
+        var tally = votes[c] || {};
+        var best = null;
+        Object.keys(tally).forEach(function (k) { if (best === null || tally[k] > tally[best]) { best = k; } });
+        chosen[c] = best === null ? nextColour++ : Number(best);
+      }
+      if (cy.getElementById(n.data.id).empty()) { n.data.colour = chosen[c]; known[n.data.id] = chosen[c]; }
+    });
+  }
 
   function layout() {
     box.dataset.state = "busy";  // tests and assistive tooling can wait for "ready"
@@ -58,6 +85,9 @@
       .then(function (data) {
         cy.elements().remove();
         expandedBy = {};
+        nextColour = 0;
+        known = {};
+        colour(data.nodes, null);
         cy.add(data.nodes.concat(data.edges));
         layout();
         say(counts());
@@ -71,6 +101,7 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
         var added = [];
+        colour(data.nodes, node.id());
         data.nodes.forEach(function (n) {
           if (cy.getElementById(n.data.id).empty()) { n.data.centre = false; cy.add(n); added.push(n.data.id); }
         });
@@ -121,6 +152,18 @@
     document.body.appendChild(a);
     a.click();
     a.remove();
+  });
+  document.getElementById("chart-svg").addEventListener("click", function () {
+    // cytoscape-svg draws the chart with Cytoscape's own renderer into an SVG context: what is on the chart
+    // (and nothing else) in the same positions and styles, labels as text.
+    var blob = new Blob([cy.svg({ full: true, bg: "#ffffff" })], { type: "image/svg+xml;charset=utf-8" });
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "link-chart.svg";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
   });
   window.tiakiLinkChart = cy;  // for browser tests and for analysts' own console use
   load();
