@@ -92,6 +92,55 @@ def bcubed_f1(truth: pd.Series, predicted: pd.Series) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def compare_engines(source: Path, tmp: Path, mentions: pd.DataFrame) -> None:
+    """The same saved model on DuckDB and on Spark: are the clusters identical?"""
+    model = tmp / "model.json"
+    trained = tmp / "trained.csv"
+    seconds, _peak = run(
+        [
+            *TIAKI,
+            "resolve",
+            str(source),
+            "--out",
+            str(trained),
+            "--save-model",
+            str(model),
+            "--verbosity",
+            "0",
+        ]
+    )
+    print(f"train on duckdb: {seconds:.1f}s")
+    clusters = {}
+    for engine in ("duckdb", "spark"):
+        out = tmp / f"clusters-{engine}.csv"
+        seconds, peak = run(
+            [
+                *TIAKI,
+                "resolve",
+                str(source),
+                "--out",
+                str(out),
+                "--engine",
+                engine,
+                "--model",
+                str(model),
+                "--verbosity",
+                "0",
+            ]
+        )
+        clusters[engine] = pd.read_csv(out, dtype=str).set_index("id")["cluster_id"]
+        merged = mentions.merge(clusters[engine].rename("cluster_id"), left_on="id", right_index=True)
+        score = bcubed_f1(merged["entity_id"], merged["cluster_id"])
+        print(
+            f"{engine}: {len(mentions):,} mentions, saved model, {seconds:.1f}s, peak {peak:.2f} GB,"
+            f" {clusters[engine].nunique():,} clusters, B-cubed F1 {score:.4f}"
+        )
+    duck, spark = clusters["duckdb"], clusters["spark"].reindex(clusters["duckdb"].index)
+    same = bool((duck == spark).all())
+    differing = int((duck != spark).sum())
+    print(f"clusters identical on duckdb and spark: {same} ({differing:,} mentions differ)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mentions", type=int, default=1_000_000)
@@ -99,6 +148,11 @@ def main() -> None:
     parser.add_argument("--engine", default="duckdb")
     parser.add_argument("--screen", action="store_true", help="also screen the mentions against a watchlist")
     parser.add_argument("--watchlist", type=int, default=100_000)
+    parser.add_argument(
+        "--compare-engines",
+        action="store_true",
+        help="train once on DuckDB, then resolve with that model on DuckDB and on Spark; compare clusters",
+    )
     args = parser.parse_args()
     people_n = args.people or max(1000, args.mentions // 3)
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,6 +167,9 @@ def main() -> None:
         mentions = make_mentions(people, args.mentions, seed=5)
         source, out = Path(tmp) / "mentions.csv", Path(tmp) / "clusters.csv"
         mentions.drop(columns="entity_id").to_csv(source, index=False)
+        if args.compare_engines:
+            compare_engines(source, Path(tmp), mentions)
+            sys.exit(0)
         seconds, peak = run(
             [*TIAKI, "resolve", str(source), "--out", str(out), "--engine", args.engine, "--verbosity", "0"]
         )

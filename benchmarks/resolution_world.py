@@ -85,27 +85,39 @@ def report(label: str, truth: np.ndarray, predicted: np.ndarray, by: dict[str, n
 
 
 def transliteration_check(frame: pd.DataFrame) -> None:
-    """How often a native-script name's loose key meets a Latin spelling of that person: ours vs anyascii."""
+    """How often a native-script name meets a Latin spelling of that person: our keys vs anyascii alone.
+
+    "loose" is the loose spelling (words sorted); "any key" also counts the joined spelling and the
+    consonant skeleton, the keys the model compares at its transliteration levels.
+    """
     from anyascii import anyascii
 
     from tiaki.resolution.names import loose, normalise_name
 
+    def name_keys(name: str) -> set[str]:
+        k = normalise_name(name)
+        return {f"l:{k.loose}", f"j:{k.joined}", f"s:{k.skeleton}", f"sj:{k.skeleton_joined}"}
+
     latin = frame[(frame["name_script"] == "Latn") & (frame["name"] != "")]
-    keys = latin.groupby("entity_id")["name"].apply(lambda names: {normalise_name(n).loose for n in names})
-    print("\n== transliteration: script mention's loose key equals a Latin mention's (same person)")
+    loose_keys: dict[str, set[str]] = defaultdict(set)
+    any_keys: dict[str, set[str]] = defaultdict(set)
+    for name, entity in zip(latin["name"], latin["entity_id"], strict=True):
+        loose_keys[entity].add(normalise_name(name).loose)
+        any_keys[entity] |= name_keys(name)
+    print("\n== transliteration: a script mention's key equals a Latin mention's key (same person)")
     for script in sorted(set(frame["name_script"]) - {"Latn", ""}):
-        sub = frame[(frame["name_script"] == script) & frame["entity_id"].isin(keys.index)]
+        sub = frame[(frame["name_script"] == script) & frame["entity_id"].isin(list(loose_keys))]
         if sub.empty:
             continue
-        ours = sum(
-            normalise_name(n).loose in keys[e] for n, e in zip(sub["name"], sub["entity_id"], strict=True)
-        )
+        pairs = list(zip(sub["name"], sub["entity_id"], strict=True))
+        ours = sum(normalise_name(n).loose in loose_keys[e] for n, e in pairs)
+        anykey = sum(bool(name_keys(n) & any_keys[e]) for n, e in pairs)
         plain = sum(
-            " ".join(sorted(loose(w) for w in anyascii(n).lower().split())) in keys[e]
-            for n, e in zip(sub["name"], sub["entity_id"], strict=True)
+            " ".join(sorted(loose(w) for w in anyascii(n).lower().split())) in loose_keys[e] for n, e in pairs
         )
         print(
-            f"{script:6s} n={len(sub):5d}  ours {ours / len(sub):.3f}  anyascii alone {plain / len(sub):.3f}"
+            f"{script:6s} n={len(sub):5d}  loose {ours / len(sub):.3f}  any key {anykey / len(sub):.3f}"
+            f"  anyascii alone {plain / len(sub):.3f}"
         )
 
 

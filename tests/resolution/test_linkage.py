@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tiaki.resolution.linkage import (
     MODEL_VERSION,
     blocking_rules,
     cluster_links,
+    entity_term_frequencies,
     load_model,
     match_new_mentions,
     present_comparisons,
@@ -130,7 +132,7 @@ def test_cluster_ids_are_the_smallest_member_and_entity_pass_joins_profiles() ->
             "id_r": ["b", "c", "c"],
             "match_probability": [0.99, 0.3, 0.3],
             # b-c share a name; a-c share a phone: neither alone is enough, the profiles together are
-            "mw_name": [12.0, 8.0, 0.0],
+            "mw_name": [14.0, 8.0, 0.0],
             "mw_phone": [0.0, 0.0, 8.0],
         }
     )
@@ -138,6 +140,52 @@ def test_cluster_ids_are_the_smallest_member_and_entity_pass_joins_profiles() ->
     assert plain["cluster_id"].tolist() == ["a", "a", "c"]
     profiled = cluster_links(["a", "b", "c"], links, 0.9, prior=1e-3)
     assert profiled["cluster_id"].tolist() == ["a", "a", "a"]
+
+
+def test_a_mention_matching_two_namesakes_joins_one_instead_of_chaining_them() -> None:
+    # a1-a2 and b1-b2 are two people of one name (their phones differ); n has the name and nothing else.
+    links = pd.DataFrame(
+        {
+            "id_l": ["a1", "b1", "a1", "n", "n", "a1"],
+            "id_r": ["a2", "b2", "b1", "a2", "b2", "b2"],
+            "match_probability": [0.999, 0.999, 0.01, 0.95, 0.94, 0.01],
+            "mw_name": [12.0, 12.0, 12.0, 12.0, 12.0, 12.0],
+            "mw_phone": [9.0, 9.0, -9.0, 0.0, 0.0, -9.0],
+            "mw_gender": [1.0, 1.0, 1.0, 2.0, 1.5, 1.0],
+        }
+    )
+    plain = cluster_links(["a1", "a2", "b1", "b2", "n"], links, 0.9)
+    assert plain["cluster_id"].nunique() == 1
+    profiled = cluster_links(["a1", "a2", "b1", "b2", "n"], links, 0.9, prior=1e-3)
+    # n goes with the better-supported namesake (a: gender agreement 2.0 > 1.5), and b stays apart
+    assert profiled["cluster_id"].tolist() == ["a1", "a1", "b1", "b1", "a1"]
+
+
+def test_term_frequencies_are_counted_over_entities_not_mentions() -> None:
+    # "x" is written in three mentions of one person and one other mention; "y" by three people.
+    table = pd.DataFrame(
+        {
+            "unique_id": ["1", "2", "3", "4", "5", "6", "7"],
+            "name_sorted": ["x", "x", "x", "x", "y", "y", "y"],
+        }
+    )
+    clusters = pd.DataFrame(
+        {"id": list(table["unique_id"]), "cluster_id": ["1", "1", "1", "4", "5", "6", "7"]}
+    )
+    links = pd.DataFrame(
+        {
+            "id_l": ["1", "5"],
+            "id_r": ["4", "6"],
+            "match_probability": [0.5, 0.5],
+            "match_weight": [0.0, 0.0],
+            "mw_name": [5.0, 5.0],
+            "mw_tf_adj_name": [-1.0, -1.0],
+        }
+    )
+    adjusted = entity_term_frequencies(table, links, clusters, threshold=0.9)
+    # x: 4 of 7 records, 1 outside its main cluster -> log2(4) = 2 bits stronger; y: 3 of 7, 2 outside
+    assert adjusted["mw_tf_adj_name"].round(6).tolist() == [1.0, round(-1.0 + math.log2(3 / 2), 6)]
+    assert adjusted["match_weight"].round(6).tolist() == [2.0, round(math.log2(3 / 2), 6)]
 
 
 def test_incremental_matching_of_new_mentions(mentions_600: pd.DataFrame) -> None:

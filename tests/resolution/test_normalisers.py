@@ -156,3 +156,21 @@ def test_date_parser_never_raises_and_round_trips(text: str) -> None:
     assert parsed.original == text
     if parsed.iso:
         assert parse_birth_date(parsed.iso).iso == parsed.iso
+
+
+def test_consonant_skeleton_meets_vowel_spellings_across_scripts() -> None:
+    pairs = [
+        ("ธนากร สุขมา", "Thanakorn Sukma"),  # RTGS "Sukhama" against everyday "Sukma"; "-korn" for "-kon"
+        ("မဝေမြင့်", "Wai Myint"),  # Burmese ေ written "ai"; the title မ held apart
+        ("වීරසිංහ", "Weerasinghe"),  # Sinhala anusvara "ng"; final -a / -e
+    ]
+    for script, latin in pairs:
+        assert normalise_name(script).skeleton == normalise_name(latin).skeleton, (script, latin)
+    # One word in Latin, two syllables in Burmese: the joined skeleton meets
+    assert normalise_name("မြင့်စိုးသန္တာ").skeleton_joined == normalise_name("Myint Soe Thandar").skeleton_joined
+    assert normalise_name("Myint Soe Thandar").skeleton_joined == "mntstnt"
+
+
+def test_tamil_nj_and_thai_silent_r() -> None:
+    assert normalise_name("ரஞ்சனி").loose == normalise_name("Ranjani").loose
+    assert normalise_name("ศรีสุข").loose == normalise_name("Srisuk").loose == normalise_name("Sisuk").loose

@@ -6,8 +6,9 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -97,15 +98,29 @@ def _data_line(text: str, row_index: int) -> int:
     return row_index + 2
 
 
-def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
-    """Write UTF-8 CSV to a temporary file beside path, then rename: readers never see half a file."""
+def write_atomically(path: Path, write: Callable[[TextIO], object]) -> None:
+    """Write UTF-8 text to a temporary file beside path, flush it to disk, then rename: readers (and a
+    process killed half-way) never leave or see half a file."""
     directory = path.resolve().parent
     directory.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            frame.to_csv(out, index=False)
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
+    """Write a frame as UTF-8 CSV atomically (see write_atomically)."""
+    # Python 3.11's csv writer quotes "\n" but not a lone "\r", which readers take as a line break:
+    # a value holding one (text pasted from old Mac or Windows files) would split its row in two.
+    bare_cr = any(frame[c].astype(str).str.contains("\r", regex=False).any() for c in frame.columns)
+    write_atomically(
+        path,
+        lambda out: frame.to_csv(out, index=False, quoting=csv.QUOTE_ALL if bare_cr else csv.QUOTE_MINIMAL),
+    )

@@ -20,6 +20,11 @@ _MY_ONSET_START = re.compile(r"^[\u1000-\u1021\u1025-\u102a](?![\u103a\u1039\u10
 _SPLIT = re.compile(r"[\s,;:.\-_·/\\|+&]+")
 _ALIAS = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]|\(([^()]*)\)|'([^']{2,})'")
 _NON_KEY = re.compile(r"[^a-z0-9]+")
+# A liquid after a vowel and before a consonant or the end of a loose word: written or not by convention
+# ("Thandar"/"Thanda", "Kor"/"Kaw", "Thanakorn"/"Thanakon"), so the consonant skeleton leaves it out.
+_SKELETON_LIQUID = re.compile(r"(?<=[aeiou])l(?![aeiou])")
+_SKELETON_VOWELS = re.compile(r"[aeiouy]+")
+_SKELETON_DOUBLES = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,24 @@ def _split_words(text: str) -> list[str]:
     return [w for w in _SPLIT.split(text) if w]
 
 
+@lru_cache(maxsize=262144)
 def loose(word: str) -> str:
     """A romanised word in its loose spelling (Boonmee -> punmi, Bunmi -> punmi)."""
     out = word
     for pattern, replacement in spelling_rules():
         out = pattern.sub(replacement, out)
     return out
+
+
+def skeleton(word: str) -> str:
+    """The consonants of a loose word, in order: romanisations of one name differ mostly in their vowels.
+
+    RTGS "Sukhama"/"Sukma", Burmese "We"/"Wai", Sinhala "Karunarathna"/"Karunaratne" and Tamil
+    "Kirushnan"/"Krishnan" each share one skeleton. A coarse key: it is evidence only with the
+    other fields, and the model weighs it as such. A word of vowels only keeps its first letter.
+    """
+    bare = _SKELETON_DOUBLES.sub(r"\1", _SKELETON_VOWELS.sub("", _SKELETON_LIQUID.sub("", word)))
+    return bare or word[:1]
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,16 @@ class NameKeys:
         """Loose spelling, words sorted, without spaces."""
         return "".join(sorted(self.loose_tokens))
 
+    @property
+    def skeleton(self) -> str:
+        """Consonant skeletons of the words, sorted: vowel spellings and word order set aside."""
+        return " ".join(sorted(skeleton(t) for t in self.loose_tokens))
+
+    @property
+    def skeleton_joined(self) -> str:
+        """Consonant skeleton of the whole name in the given order, without spaces ("Thura" = "Thu Ra")."""
+        return skeleton("".join(self.loose_tokens))
+
 
 def _strip_native_prefix(word: str, prefixes: tuple[str, ...]) -> tuple[str, str]:
     """Take an attached native-script title off a word ("นายวิชัย" -> "นาย", "วิชัย")."""
@@ -161,21 +188,31 @@ def _strip_native_prefix(word: str, prefixes: tuple[str, ...]) -> tuple[str, str
     return "", word
 
 
+@lru_cache(maxsize=8)
+def _by_first_word(sequences: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The sequences indexed by their first word (longest first within each word)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sequences:
+        index.setdefault(seq[0], []).append(seq)
+    return {word: tuple(seqs) for word, seqs in index.items()}
+
+
 def _take_sequences(
     words: list[str], sequences: tuple[tuple[str, ...], ...], *, leading_only: bool
 ) -> tuple[list[str], list[str]]:
     """Remove word sequences (titles or particles) while at least one other word remains."""
+    index = _by_first_word(sequences)
     taken: list[str] = []
     out: list[str] = []
     i = 0
     while i < len(words):
         matched = None
         if not leading_only or not out:
-            for seq in sequences:
+            for seq in index.get(words[i], ()):
                 if tuple(words[i : i + len(seq)]) == seq and len(words) - len(taken) - len(seq) >= 1:
                     matched = seq
                     break
-        if matched and (not leading_only or not out):
+        if matched:
             taken.append(" ".join(matched))
             i += len(matched)
             continue

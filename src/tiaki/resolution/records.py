@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 from anyascii import anyascii
@@ -135,10 +136,6 @@ def normalise_address(raw: str | None) -> str:
     return " ".join(w for w in _ADDRESS_SPLIT.split(text) if w)
 
 
-def _none_if_empty(value: str) -> str | None:
-    return value or None
-
-
 def _mapped(series: pd.Series, func: Callable[[str], object]) -> pd.Series:
     """Apply func once per distinct value: names and dates repeat a great deal in real lists."""
     uniques = series.drop_duplicates()
@@ -178,52 +175,93 @@ def prepare_mentions(
     for column in OPTIONAL_COLUMNS:
         out[f"orig_{column}"] = frame[column].to_numpy()
 
-    names = _mapped(frame["name"], normalise_name)
-    out["name_script"] = [k.script for k in names]
-    out["name_latin"] = [k.latin for k in names]
-    out["name_honorifics"] = [k.honorifics for k in names]
-    out["name_aliases"] = [k.aliases for k in names]
-    out["name_sorted"] = [k.sorted for k in names]
-    out["name_loose"] = [k.loose for k in names]
-    out["name_joined"] = [k.joined for k in names]
-    out["name_joined_sorted"] = [k.joined_sorted for k in names]
-    out["name_tokens"] = [sorted(set(k.loose_tokens)) for k in names]
-    out["name_tok_a"] = [min(k.loose_tokens) if k.loose_tokens else "" for k in names]
-    out["name_tok_b"] = [max(k.loose_tokens) if k.loose_tokens else "" for k in names]
-    # The rarest word of each name in this table (a surname more often than not): sharing it is strong
-    # evidence, sharing "john" or "nguyen" is not, which the model weighs by term frequency.
-    counts = pd.Series([t for k in names for t in set(k.loose_tokens)]).value_counts().to_dict()
-    out["name_rare"] = [
-        min(k.loose_tokens, key=lambda t: (counts.get(t, 0), t)) if k.loose_tokens else "" for k in names
-    ]
-    # Name words rare enough to block on: any shared one (with the year of birth, the address...) makes a
-    # candidate pair, while words as common as "Nguyen" or "John" are left out so that no block can grow
-    # with the square of a national list.
+    # Names repeat a great deal: every key is computed once per distinct name, then spread by code.
+    codes, uniques = pd.factorize(frame["name"], sort=False)
+    keys = [normalise_name(value) for value in uniques]
+    weight = np.bincount(codes, minlength=len(keys)) if len(codes) else np.zeros(0, dtype=np.int64)
+    token_sets = [set(k.loose_tokens) for k in keys]
+    # How many records hold each name word (a record counts a word once).
+    word_counts: dict[str, int] = {}
+    for tokens, n in zip(token_sets, weight, strict=True):
+        for t in tokens:
+            word_counts[t] = word_counts.get(t, 0) + int(n)
     cap = BLOCK_TOKEN_CAP
-    out["name_block_tokens"] = [sorted({t for t in k.loose_tokens if counts.get(t, 0) <= cap}) for k in names]
-    # Four-letter starts of each word: survives a typo at the end of any word.
-    out["name_prefixes"] = [" ".join(sorted(t[:4] for t in k.loose_tokens)) for k in names]
+    per_name = pd.DataFrame(
+        {
+            "name_script": [k.script for k in keys],
+            "name_latin": [k.latin for k in keys],
+            "name_honorifics": [k.honorifics for k in keys],
+            "name_aliases": [k.aliases for k in keys],
+            "name_sorted": [k.sorted for k in keys],
+            "name_loose": [k.loose for k in keys],
+            "name_joined": [k.joined for k in keys],
+            "name_joined_sorted": [k.joined_sorted for k in keys],
+            "name_skeleton": [k.skeleton for k in keys],
+            "name_skeleton_joined": [k.skeleton_joined for k in keys],
+            "name_tokens": [sorted(t) for t in token_sets],
+            "name_tok_a": [min(k.loose_tokens) if k.loose_tokens else "" for k in keys],
+            "name_tok_b": [max(k.loose_tokens) if k.loose_tokens else "" for k in keys],
+            # The rarest word of each name in this table (a surname more often than not): sharing it is
+            # strong evidence, sharing "john" or "nguyen" is not, which the model weighs by term frequency.
+            "name_rare": [
+                min(k.loose_tokens, key=lambda t: (word_counts.get(t, 0), t)) if k.loose_tokens else ""
+                for k in keys
+            ],
+            # Name words rare enough to block on: any shared one (with the year of birth, the address...)
+            # makes a candidate pair, while words as common as "Nguyen" or "John" are left out so that no
+            # block can grow with the square of a national list.
+            "name_block_tokens": [
+                sorted(t for t in tokens if word_counts.get(t, 0) <= cap) for tokens in token_sets
+            ],
+            # Four-letter starts of each word: survives a typo at the end of any word.
+            "name_prefixes": [" ".join(sorted(t[:4] for t in k.loose_tokens)) for k in keys],
+        }
+    )
+    spread = per_name.iloc[codes].reset_index(drop=True) if len(codes) else per_name.iloc[:0]
+    for column in per_name.columns:
+        out[column] = spread[column].to_numpy()
     _progress(f"names normalised ({len(out):,} rows, {time.monotonic() - started:.1f}s)", quiet=quiet)
 
-    dobs = _mapped(frame["dob"], parse_birth_date)
-    out["dob_full"] = [d.iso if d.precision == "day" else "" for d in dobs]
-    out["dob_month"] = [d.iso[:7] if d.precision in ("day", "month") else "" for d in dobs]
-    out["dob_year"] = [d.iso[:4] for d in dobs]
-    out["dob_swapped"] = [d.swapped for d in dobs]
-    out["dob_digits"] = [d.digits for d in dobs]
+    dob_codes, dob_uniques = pd.factorize(frame["dob"], sort=False)
+    dobs = [parse_birth_date(value) for value in dob_uniques]
+    per_dob = {
+        "dob_full": [d.iso if d.precision == "day" else "" for d in dobs],
+        "dob_month": [d.iso[:7] if d.precision in ("day", "month") else "" for d in dobs],
+        "dob_year": [d.iso[:4] for d in dobs],
+        "dob_swapped": [d.swapped for d in dobs],
+        "dob_digits": [d.digits for d in dobs],
+    }
+    for column, values in per_dob.items():
+        out[column] = np.array(values, dtype=object)[dob_codes] if len(dob_codes) else values
 
     regions = dict(source_regions or {})
     sources = frame["source"].str.strip()
     nationality = _mapped(frame["nationality"], normalise_country)
     out["nationality"] = nationality.to_numpy()
     default_region = sources.map(lambda s: regions.get(s) or (s.upper() if s.upper() in _REGIONS else ""))
-    phones = [
-        normalise_phone(raw, region or None, nat or None)
-        for raw, region, nat in zip(frame["phone"], default_region, nationality, strict=True)
-    ]
-    out["phone_e164"] = [p.e164 for p in phones]
-    out["phone_tail"] = [p.tail for p in phones]
-    out["phone_valid"] = [p.valid for p in phones]
+    # One parse per distinct (number, default region, nationality): phonenumbers is slow and numbers repeat.
+    # An international number does not depend on the regions, and spacing never matters: "+84 91 234 5678"
+    # and "+84912345678" are one parse.
+    written = frame["phone"].str.strip().str.replace(r"^00", "+", regex=True)
+    international = written.str.startswith("+")
+    digits = written.str.replace(r"\D+", "", regex=True)
+    canonical = digits.where(~international, "+" + digits)
+    local = ~international & (digits != "")
+    key = (
+        canonical
+        + "|"
+        + default_region.where(local, "").to_numpy()
+        + "|"
+        + nationality.where(local, "").to_numpy()
+    )
+    phone_codes, phone_uniques = pd.factorize(key, sort=False)
+    parsed = []
+    for unique in phone_uniques:
+        raw, region, nat = unique.split("|")
+        parsed.append(normalise_phone(raw, region or None, nat or None))
+    out["phone_e164"] = np.array([p.e164 for p in parsed], dtype=object)[phone_codes]
+    out["phone_tail"] = np.array([p.tail for p in parsed], dtype=object)[phone_codes]
+    out["phone_valid"] = np.array([p.valid for p in parsed], dtype=bool)[phone_codes]
     out["gender"] = _mapped(frame["gender"], normalise_gender).to_numpy()
     out["id_number"] = _mapped(frame["id_number"], normalise_id_number).to_numpy()
     emails = _mapped(frame["email"], normalise_email)
@@ -238,7 +276,14 @@ def prepare_mentions(
     # Stand-alone blocking keys: a value shared by more than BLOCK_TOKEN_CAP records (a very common name,
     # an agency's phone line) is dropped from the key, so no stand-alone rule can produce more than
     # n * cap / 2 pairs; such records still meet through rules that add the date of birth.
-    for column in ("name_loose", "name_joined_sorted", "phone_tail", "id_number", "email"):
+    for column in (
+        "name_loose",
+        "name_joined_sorted",
+        "name_skeleton_joined",
+        "phone_tail",
+        "id_number",
+        "email",
+    ):
         values = out[column]
         frequency = values.map(values.value_counts())
         out[f"block_{column}"] = values.where((frequency <= BLOCK_TOKEN_CAP) & (values != ""), "")
@@ -253,7 +298,8 @@ def prepare_mentions(
         if column in ("name_tokens", "address_tokens", "name_block_tokens"):
             out[column] = [v if v else None for v in out[column]]
         else:
-            out[column] = out[column].map(_none_if_empty)
+            values = out[column]
+            out[column] = values.where(values.notna() & (values != ""), None)
     _progress(f"records prepared ({len(out):,} rows, {time.monotonic() - started:.1f}s)", quiet=quiet)
     return out
 

@@ -21,19 +21,25 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 )
 
 
+@lru_cache(maxsize=65536)
+def _char_script(ch: str) -> str:
+    """The script of one letter or mark; '' for anything else."""
+    if not ch.isalpha() and not unicodedata.category(ch).startswith("M"):
+        return ""
+    code = ord(ch)
+    for low, high, script in _SCRIPT_RANGES:
+        if low <= code <= high:
+            return script
+    return "other"
+
+
 def script_of(text: str) -> str:
     """The dominant script of the letters in text: thai, myanmar, sinhala, tamil, latin, other or ''."""
     counts: dict[str, int] = {}
     for ch in text:
-        if not ch.isalpha() and not unicodedata.category(ch).startswith("M"):
-            continue
-        code = ord(ch)
-        name = "other"
-        for low, high, script in _SCRIPT_RANGES:
-            if low <= code <= high:
-                name = script
-                break
-        counts[name] = counts.get(name, 0) + 1
+        name = _char_script(ch)
+        if name:
+            counts[name] = counts.get(name, 0) + 1
     if not counts:
         return ""
     return max(counts.items(), key=lambda item: item[1])[0]
@@ -353,13 +359,21 @@ def _tamil_common_spelling(word: str) -> str:
     word = re.sub(r"(?<=[mn])p", "b", word)
     word = re.sub(r"(?<=[n])th?", "d", word)
     word = word.replace("ss", "chch")
+    # ஞ்ச is "nj" (Ranjani, Anjali), not "nys"
+    word = word.replace("nys", "nj")
     return word
 
 
 def romanise_sinhala(text: str) -> str:
     """Romanise Sinhala script with the inherent vowel, as Sinhala names are spelled (Perera, Kumara)."""
     return _romanise_abugida(
-        text, _SINHALA_CONSONANTS, _SINHALA_VOWEL_SIGNS, _SINHALA_INDEPENDENT, "\u0dca", {"ං": "n", "ඃ": "h"}
+        # the anusvara is written "ng" in names: සිංහ Singha, Jayasinghe
+        text,
+        _SINHALA_CONSONANTS,
+        _SINHALA_VOWEL_SIGNS,
+        _SINHALA_INDEPENDENT,
+        "\u0dca",
+        {"ං": "ng", "ඃ": "h"},
     )
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tiaki.resolution.csvfiles import InputFileError, read_contract_csv, write_csv_atomically
 from tiaki.resolution.engines import ENGINES
-from tiaki.resolution.linkage import DEFAULT_THRESHOLD, resolve_mentions
+from tiaki.resolution.linkage import RESOLVE_THRESHOLD, resolve_mentions
 from tiaki.resolution.records import CONTRACT_COLUMNS, source_regions_from_organisations
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             help="also compare this input column (exact, with term frequencies); repeatable",
         )
         parser.add_argument(
-            "--threshold", type=float, default=DEFAULT_THRESHOLD, help="match probability to link"
+            "--threshold", type=float, default=RESOLVE_THRESHOLD, help="match probability to link"
         )
         parser.add_argument(
             "--model", type=Path, help="apply this saved model instead of training on the input"
