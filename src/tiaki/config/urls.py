@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("tiaki.web.urls")),
     path("screening/", include("tiaki.screening.urls")),
     path("intelligence/", include("tiaki.intelligence.urls")),
+    path("resolution/", include("tiaki.resolution.urls")),
     path("programmes/", include("tiaki.programmes.urls")),
     path("stats/", include("tiaki.stats.urls")),
     path("accounts/", include("tiaki.accounts.urls")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,8 +30,9 @@ def report_submit(
     place: str = "",
     occurred_on: dt.date | None = None,
     received_at: dt.datetime | None = None,
+    mentions: Sequence[dict[str, Any]] = (),
 ) -> Report:
-    """Record a report for `organisation`.
+    """Record a report for `organisation`, with the people, phones and agencies it names (`mentions`).
 
     `actor=None` is the system: public tips (whose reporters have no account) and operator imports.
     """
@@ -62,6 +64,11 @@ def report_submit(
             organisation=organisation,
             details={"channel": channel},
         )
+        if mentions:
+            from tiaki.resolution.services import mentions_add
+
+            # Resolution of the mentions into entities runs in the background after commit.
+            mentions_add(actor=actor, report=report, mentions=mentions)
         # Screening runs in the background once the report is safely stored.
         transaction.on_commit(lambda: _queue_screening(report.pk))
     return report

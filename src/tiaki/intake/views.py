@@ -14,6 +14,7 @@ from tiaki.governance import policy
 from tiaki.intake import selectors, services
 from tiaki.intake.forms import ReportForm, StatusForm
 from tiaki.intake.models import Report, ReportStatus
+from tiaki.resolution.forms import mention_formset, mentions_of, mentions_valid
 from tiaki.screening.labels import INDICATOR_LABELS
 from tiaki.screening.services import evidence_segments
 from tiaki.web.access import AuthenticatedRequest, requires
@@ -76,7 +77,8 @@ def report_new(request: AuthenticatedRequest) -> HttpResponse:
         if policy.has(request.user, Permission.REPORT_CREATE, o)
     ]
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    named = mention_formset(request.POST)
+    if request.method == "POST" and form.is_valid() and mentions_valid(named):
         data = form.cleaned_data
         try:
             report = services.report_submit(
@@ -88,6 +90,7 @@ def report_new(request: AuthenticatedRequest) -> HttpResponse:
                 country=data["country"] or "",
                 place=data["place"],
                 occurred_on=data["occurred_on"],
+                mentions=mentions_of(named),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -98,5 +101,5 @@ def report_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "intake/report_form.html",
-        {"form": form, "organisation": organisations[0], "title": _("New report")},
+        {"form": form, "named": named, "organisation": organisations[0], "title": _("New report")},
     )

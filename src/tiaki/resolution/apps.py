@@ -7,3 +7,6 @@ class ResolutionConfig(AppConfig):
     name = "tiaki.resolution"
     label = "resolution"
     verbose_name = "Entity resolution"
+
+    def ready(self) -> None:
+        from tiaki.resolution import rules, watchlist_rules  # noqa: F401 - registers policy rules

@@ -107,4 +107,5 @@ def set_up(*, data_dir: Path, people: int, progress: Progress) -> list[DemoAccou
             f"{graph['agencies']:,} agencies loaded"
         )
     load.intelligence_records(world, organisations, progress)
+    load.watchlist_screening(world, organisations, progress)
     return seed_accounts(organisations)

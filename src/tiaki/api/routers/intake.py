@@ -15,6 +15,8 @@ from tiaki.api.schemas import Invalid, IsoDate, Problem
 from tiaki.governance import policy
 from tiaki.intake import selectors, services
 from tiaki.intake.models import Channel, Report
+from tiaki.resolution.api import MentionIn
+from tiaki.resolution.services import MAX_MENTIONS
 
 # No `from __future__ import annotations` here: @paginate wraps the views, and django-ninja resolves
 # their parameter annotations from the wrapper's module, where string annotations would not resolve.
@@ -46,6 +48,9 @@ class ReportIn(Schema):
     country: str = Field("", pattern="^([A-Za-z]{2})?$")
     place: str = Field("", max_length=200)
     occurred_on: IsoDate | None = None
+    mentions: list[MentionIn] = Field(
+        [], max_length=MAX_MENTIONS, description="People, phones, agencies and documents the report names"
+    )
 
 
 @router.get(
@@ -94,5 +99,6 @@ def submit_report(request: HttpRequest, payload: ReportIn) -> Status[Report]:
         country=payload.country,
         place=payload.place,
         occurred_on=payload.occurred_on,
+        mentions=[m.model_dump() for m in payload.mentions],
     )
     return Status(201, report)
