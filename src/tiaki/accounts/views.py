@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tiaki.accounts import selectors, services
 from tiaki.accounts.forms import ApiKeyForm, LoginForm, TokenForm
 from tiaki.accounts.permissions import Permission
-from tiaki.governance import audit, policy
+from tiaki.governance import audit, policy, security_log
 from tiaki.web.access import AuthenticatedRequest, public, requires, signed_in
 
 
@@ -62,6 +62,7 @@ def login(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 audit.record(actor=user, action="auth.login", target=user)
             return _after_password(request, next_url)
+        security_log.sign_in_failed(request, stage="password", username=form.cleaned_data["username"])
         form.add_error(None, _("The username or password is not right."))
     timed_out = request.session.pop("tiaki_timed_out", False)
     return render(request, "accounts/login.html", {"form": form, "next": next_url, "timed_out": timed_out})
@@ -90,6 +91,7 @@ def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
             with transaction.atomic():
                 audit.record(actor=request.user, action="auth.second_factor", target=request.user)
             return redirect(next_url or "web:home")
+        security_log.sign_in_failed(request, stage="second_factor")
         form.add_error("token", _("That code did not match. Wait for a new code and try again."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
@@ -112,6 +114,7 @@ def otp_enrol(request: AuthenticatedRequest) -> HttpResponse:
                 audit.record(actor=user, action="auth.second_factor_enrol", target=user)
             otp_login(request, device)
             return redirect(next_url or "web:home")
+        security_log.sign_in_failed(request, stage="second_factor_enrol")
         form.add_error("token", _("That code did not match. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
     secret = base64.b32encode(device.bin_key).decode()

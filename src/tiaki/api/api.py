@@ -8,7 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tiaki.api.auth import AUTH
-from tiaki.governance import policy
+from tiaki.api.throttle import CallerRateThrottle
+from tiaki.governance import policy, security_log
 
 api = NinjaAPI(
     title="Tiaki API",
@@ -16,6 +17,7 @@ api = NinjaAPI(
     description="Partner API of Tiaki. Every endpoint needs an API key or a verified staff session; "
     "what a caller sees is decided by the same policy layer as the web pages.",
     auth=AUTH,
+    throttle=[CallerRateThrottle()],
     urls_namespace="api",
     # No Swagger UI: it would pull scripts the CSP forbids. The schema itself is public and holds no data.
     docs_url=None,
@@ -24,6 +26,7 @@ api = NinjaAPI(
 
 @api.exception_handler(policy.Denied)
 def _denied(request: HttpRequest, exc: policy.Denied) -> HttpResponse:
+    security_log.access_denied(request, exc)
     return api.create_response(request, {"detail": exc.reason}, status=403)
 
 
@@ -47,12 +50,16 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _mount() -> None:
     from tiaki.api.routers import accounts, cases, intake, screening
     from tiaki.intelligence.api import router as intelligence_router
+    from tiaki.resolution.api import router as resolution_router
+    from tiaki.resolution.watchlist_api import router as watchlist_router
 
     api.add_router("/accounts", accounts.router)
     api.add_router("/reports", intake.router)
     api.add_router("", cases.router)
     api.add_router("/screen", screening.router)
     api.add_router("", intelligence_router)
+    api.add_router("/resolution", resolution_router)
+    api.add_router("/watchlist", watchlist_router)
 
 
 _mount()

@@ -45,7 +45,7 @@ from tiaki.cases.vocab import (
     PerpetratorRole,
     TraffickingStatus,
 )
-from tiaki.governance import audit, files, policy
+from tiaki.governance import audit, files, policy, retention
 from tiaki.governance.models import SharingAgreement
 from tiaki.intake.models import Report
 
@@ -665,7 +665,8 @@ def attachment_add(*, actor: Any, case: Case, filename: str, data: bytes) -> Att
     """Attach a photo: metadata stripped, encrypted at rest; the file is removed again if the save fails."""
     _editable(actor, case)
     clean, content_type = files.strip_metadata(data)
-    key = files.store(clean)
+    # Under the case's period key, so that destroying it at the end of retention shreds backups too.
+    key = files.store(clean, key_id=retention.key_for(case))
     try:
         with transaction.atomic():
             attachment = Attachment.objects.create(

@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from tiaki.community.models import (
     TipPhoto,
 )
 from tiaki.community.passport import PassportDetails
-from tiaki.governance import audit, files, policy
+from tiaki.governance import audit, files, policy, retention
 from tiaki.governance.crypto import blind_index
 from tiaki.intake.models import Channel, Report
 from tiaki.intake.services import report_submit
@@ -78,7 +79,9 @@ def receiving_organisation(country: str) -> Organisation:
 
 
 def normalise_receipt(raw: str) -> str:
-    return "".join(ch for ch in raw if ch.isdigit())
+    # ASCII digits out, whatever the keyboard: a Burmese or Thai keyboard types ၁၂၃ or ๑๒๓ for 123.
+    # isdigit() alone would also keep superscripts and circled digits, which no code contains.
+    return "".join(str(unicodedata.decimal(ch)) for ch in raw if ch.isdecimal())
 
 
 def format_receipt(code: str) -> str:
@@ -130,7 +133,11 @@ def tip_submit(
     stored_photo = None
     if photo:
         clean, content_type = files.strip_metadata(photo)
-        stored_photo = (files.store(clean), content_type, len(clean))
+        stored_photo = (
+            files.store(clean, key_id=retention.current_key_id("anonymous_tip")),
+            content_type,
+            len(clean),
+        )
     try:
         return _record_tip(
             what=what,
@@ -149,6 +156,12 @@ def tip_submit(
         raise
 
 
+def _draw_receipt() -> tuple[str, str, str]:
+    """A fresh receipt code, its lookup half and its slow hash."""
+    code = f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+    return code, _receipt_lookup(code), _hasher.hash(code)
+
+
 def _record_tip(
     *,
     what: str,
@@ -161,6 +174,9 @@ def _record_tip(
     organisation: Organisation,
     photo: tuple[Any, str, int] | None,
 ) -> SubmittedTip:
+    # Argon2 is slow by design (~0.3 s): hash before the transaction, which holds the audit chain's lock
+    # from report_submit on — hashing inside it would make every audited write on the site wait.
+    code, lookup, code_hash = _draw_receipt()
     with transaction.atomic():
         report = report_submit(
             actor=None,
@@ -172,14 +188,13 @@ def _record_tip(
             place=where.strip(),
         )
         for _attempt in range(5):
-            code = f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
             try:
                 with transaction.atomic():
-                    ReceiptCredential.objects.create(
-                        report=report, lookup=_receipt_lookup(code), code_hash=_hasher.hash(code)
-                    )
+                    ReceiptCredential.objects.create(report=report, lookup=lookup, code_hash=code_hash)
             except IntegrityError:
-                continue  # the first half collided with another receipt: draw again
+                # The first half collided with another receipt (rare): draw again.
+                code, lookup, code_hash = _draw_receipt()
+                continue
             break
         else:  # pragma: no cover - five collisions in a row among 10**8 prefixes
             raise RuntimeError("could not issue a unique receipt")
@@ -270,10 +285,18 @@ DIRECTORY_FIELDS = (
 
 def _directory_rows(path: Path) -> list[dict[str, Any]]:
     with path.open("rb") as handle:
-        document = tomllib.load(handle)
+        try:
+            document = tomllib.load(handle)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ValidationError(f"{path.name}: not valid UTF-8 TOML: {error}") from error
     rows = document.get("entry", [])
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValidationError(f"{path.name}: entries must be tables written as [[entry]]")
     problems = []
     for index, row in enumerate(rows):
+        languages = row.get("languages", [])
+        if not isinstance(languages, list) or not all(isinstance(code, str) for code in languages):
+            problems.append(f"entry {index + 1}: languages must be a list of language codes")
         missing = [
             f for f in ("country", "kind", "name", "number", "source", "verified_on") if not row.get(f)
         ]

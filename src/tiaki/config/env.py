@@ -133,6 +133,12 @@ VARIABLES: tuple[Variable, ...] = (
         "Public tips accepted per ten minutes across the whole site (abuse limit that identifies nobody).",
     ),
     Variable(
+        "TIAKI_API_RATE_LIMIT",
+        _str,
+        "600/m",
+        "Partner API requests per caller (API key or staff user) and period (s, m, h, d); over it, 429.",
+    ),
+    Variable(
         "TIAKI_SPARK_MASTER",
         _str,
         "local[2]",

@@ -5,7 +5,12 @@ chunks (the STREAM construction: each chunk's nonce carries its index and a last
 cannot be reordered, dropped or truncated unnoticed). It is sealed with the backup key, which is not a
 data key: the data keys never travel inside a backup, so a stolen backup alone reveals no personal data
 (those fields are encrypted with data keys the thief does not have) and a stolen data key alone opens no
-backup. Keys are exported separately, sealed with a passphrase (`tiaki keys export`).
+backup. Master keys are kept with the other secrets, never by this module.
+
+Period keys (retention, see governance/retention.py) are what crypto-shredding destroys, so they are never in
+a database archive either: an old archive restored after a shred must stay unreadable where it was
+shredded. They travel in an archive of their own (`tiaki backup --period-keys-out`), meant to be overwritten
+rather than kept, and `tiaki restore --period-keys` never brings back a key whose tombstone it finds.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection
 
+from tiaki.governance.crypto import DecryptionError, period_keys
 from tiaki.governance.models import AuditHead
 
 MAGIC = b"TIAKIBK1"
@@ -286,6 +292,81 @@ def restore(archive_path: Path, *, progress: Callable[[str], None] = lambda _: N
             if name.startswith("attachments/"):
                 shutil.copyfile(opened.directory / name, attachments / Path(name).name)
         return opened.manifest
+
+
+# --- period keys, apart from the database --------------------------------------------------------------
+
+
+def export_period_keys(out: Path) -> tuple[int, int]:
+    """Seal the period-key directory (keys still wrapped by the master key, and tombstones) into `out`.
+
+    Returns (keys, tombstones). Written atomically, 0600.
+    """
+    store = period_keys()
+    alive, destroyed = store.alive(), store.destroyed()
+    plain = io.BytesIO()
+    with tarfile.open(fileobj=plain, mode="w") as archive:
+        for name, body in [
+            *[(f"{key_id}.key", (store.directory / f"{key_id}.key").read_bytes()) for key_id in alive],
+            *[(f"{key_id}.shredded", b"") for key_id in destroyed],
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            archive.addfile(info, io.BytesIO(body))
+    plain.seek(0)
+    fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as target:
+            seal(plain, target, backup_key())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return len(alive), len(destroyed)
+
+
+def import_period_keys(archive_path: Path) -> tuple[int, int]:
+    """Put back the period keys of an archive, except any destroyed since. Returns (restored, refused).
+
+    A key is refused when a tombstone for it is here or in the archive; a live key whose tombstone the
+    archive carries is destroyed here too, so a destroyed key never comes back through a restore. (A key
+    destroyed after the archive was written, on a machine whose directory is lost, is the one case this
+    cannot know: hence the rule to overwrite the period-key archive rather than keep old copies.)
+    """
+    opened = io.BytesIO()
+    with archive_path.open("rb") as source:
+        unseal(source, opened, backup_key())
+    opened.seek(0)
+    keys: dict[str, bytes] = {}
+    tombstones: set[str] = set()
+    with tarfile.open(fileobj=opened) as archive:
+        for member in archive.getmembers():
+            name = member.name
+            if not member.isfile() or "/" in name or name.startswith("."):
+                raise BackupError(f"unexpected archive member {name!r}")
+            if name.endswith(".shredded"):
+                tombstones.add(name.removesuffix(".shredded"))
+            elif name.endswith(".key"):
+                handle = archive.extractfile(member)
+                assert handle is not None
+                keys[name.removesuffix(".key")] = handle.read()
+            else:
+                raise BackupError(f"unexpected archive member {name!r}")
+    store = period_keys()
+    for key_id in tombstones:
+        store.destroy(key_id)
+    restored = refused = 0
+    for key_id, wrapped in sorted(keys.items()):
+        if key_id in tombstones or store.is_destroyed(key_id):
+            refused += 1
+            continue
+        try:
+            put_back = store.restore(key_id, wrapped.decode())
+        except DecryptionError as exc:
+            raise BackupError(f"period key {key_id} is not wrapped by any master key here") from exc
+        restored += put_back
+    return restored, refused
 
 
 def iter_manifest_lines(manifest: Manifest) -> Iterator[str]:

@@ -8,12 +8,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from tiaki.governance.crypto import keyring
+from tiaki.governance.crypto import ShreddedError, keyring
 
 MAX_BYTES = 10 * 1024 * 1024
+# A few kilobytes of PNG can declare billions of pixels (a "pixel flood"); decoding one would take the
+# server's memory. 50 megapixels is above what phones save by default.
+MAX_PIXELS = 50_000_000
 # Only formats we can re-encode: re-encoding is what removes EXIF (GPS position, camera serial, time).
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
@@ -37,11 +41,15 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
             image_format = image.format or ""
             if image_format not in IMAGE_FORMATS:
                 raise ValidationError(_("Only photos (JPEG, PNG or WebP) can be attached."))
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(_("The photo has too many pixels."))
             image.load()
             # Only the pixels (and palette) are carried over: EXIF, XMP, ICC and comments stay behind.
             clean = Image.frombytes(image.mode, image.size, image.tobytes())
             if image.mode == "P" and (palette := image.getpalette()):
                 clean.putpalette(palette)
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(_("The photo has too many pixels.")) from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise ValidationError(_("Only photos (JPEG, PNG or WebP) can be attached.")) from exc
     out = io.BytesIO()
@@ -49,9 +57,15 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), IMAGE_FORMATS[image_format]
 
 
-def store(data: bytes) -> uuid.UUID:
+class FileGone(Http404):
+    """The file was deleted under the retention policy (or its period key destroyed): pages answer 404."""
+
+
+def store(data: bytes, *, key_id: str | None = None) -> uuid.UUID:
+    """Encrypt and keep `data`; `key_id` names a period key when the file belongs to a record under a
+    retention policy (see `retention.current_key_id`), so destroying that key shreds it in backups too."""
     key = uuid.uuid4()
-    token = keyring().encrypt(data, _associated_data(key))
+    token = keyring().encrypt(data, _associated_data(key), key_id=key_id)
     path = _directory() / f"{key}.bin"
     temporary = path.with_suffix(".part")
     temporary.write_text(token)
@@ -61,8 +75,11 @@ def store(data: bytes) -> uuid.UUID:
 
 
 def load(key: uuid.UUID) -> bytes:
-    token = (_directory() / f"{key}.bin").read_text()
-    return keyring().decrypt(token, _associated_data(key))
+    try:
+        token = (_directory() / f"{key}.bin").read_text()
+        return keyring().decrypt(token, _associated_data(key))
+    except (FileNotFoundError, ShreddedError) as exc:
+        raise FileGone(str(key)) from exc
 
 
 def delete(key: uuid.UUID) -> None:
@@ -75,8 +92,8 @@ def rotate() -> int:
     rotated = 0
     for path in _directory().glob("*.bin"):
         token = path.read_text()
-        if token.split(":", 2)[1] == ring.current_id:
-            continue
+        if token.split(":", 2)[1] == ring.current_id or token.split(":", 2)[1] not in ring.keys:
+            continue  # current, or under a period key that must stay (crypto-shredding)
         key = uuid.UUID(path.stem)
         temporary = path.with_suffix(".part")
         temporary.write_text(ring.encrypt(ring.decrypt(token, _associated_data(key)), _associated_data(key)))

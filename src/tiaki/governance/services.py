@@ -11,10 +11,21 @@ from django.db import connection, transaction
 from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Permission
 from tiaki.governance import audit, files, policy
-from tiaki.governance.crypto import encrypted_fields, key_id_of, keyring
+from tiaki.governance.crypto import (
+    SHREDDED_KEY_ID,
+    encrypted_fields,
+    is_period_key_id,
+    key_id_of,
+    keyring,
+    period_keys,
+)
 from tiaki.governance.models import SharingAgreement
 
 _BATCH = 500
+
+
+def _master(key_id: str) -> bool:
+    return key_id != SHREDDED_KEY_ID and not is_period_key_id(key_id)
 
 
 def keys_rotate(*, actor: Any = None, progress: Callable[[str], None] | None = None) -> dict[str, int]:
@@ -44,8 +55,12 @@ def keys_rotate(*, actor: Any = None, progress: Callable[[str], None] | None = N
                 if not rows:
                     break
                 last_pk = rows[-1][0]
+                # Values under a period key stay there (moving them would defeat crypto-shredding), and
+                # blanked values have nothing to re-encrypt: only older master keys are rotated away.
                 stale = [
-                    (row_pk, token) for row_pk, token in rows if token and key_id_of(token) != ring.current_id
+                    (row_pk, token)
+                    for row_pk, token in rows
+                    if token and (key_id := key_id_of(token) or "") != ring.current_id and _master(key_id)
                 ]
                 associated = f"{model._meta.db_table}.{field.column}".encode()
                 with connection.cursor() as cursor:
@@ -75,6 +90,18 @@ def keys_rotate(*, actor: Any = None, progress: Callable[[str], None] | None = N
     counts["files"] = rotated
     if progress:
         progress(f"encrypted files: {rotated} re-encrypted")
+    rewrapped = period_keys().rewrap()
+    if rewrapped:
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="keys.rotate",
+                object_type="period_keys",
+                details={"keys": rewrapped, "key_id": ring.current_id},
+            )
+    counts["period_keys"] = rewrapped
+    if progress:
+        progress(f"period keys: {rewrapped} re-wrapped")
     return counts
 
 

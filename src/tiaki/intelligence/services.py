@@ -393,37 +393,62 @@ def alert_mark_read(*, actor: Any, alert: Alert) -> Alert:
 
 
 def agency_register_import(*, actor: Any, path: Path, source: str, verified_on: dt.date | None = None) -> int:
-    """Import or update agencies from a CSV: `name,country,licence_status,licence_number` (+ agency_id)."""
+    """Import or update agencies from a CSV: `name,country,licence_status,licence_number` (+ agency_id).
+
+    A register is outside data: a malformed file raises ValidationError naming the line, and nothing is kept.
+    """
     if actor is not None:
         policy.require(actor, Permission.DIRECTORY_EDIT)
     count = 0
+    reader: csv.DictReader[str] | None = None
     with transaction.atomic():
-        with path.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                status = row.get("licence_status", "") or LicenceStatus.UNKNOWN
-                if status not in LicenceStatus.values:
-                    status = LicenceStatus.UNKNOWN
-                key = row.get("agency_id", "")
-                values = {
-                    "name": row["name"],
-                    "name_key": name_key(row["name"]),
-                    "country": row.get("country", ""),
-                    "licence_status": status,
-                    "licence_number": row.get("licence_number", ""),
-                    "source": source,
-                    "verified_on": verified_on,
-                }
-                if key:
-                    Agency.objects.update_or_create(external_key=key, defaults=values)
-                else:
-                    Agency.objects.update_or_create(
-                        name_key=values["name_key"], country=values["country"], defaults=values
-                    )
-                count += 1
+        try:
+            with path.open(newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle)
+                if "name" not in (reader.fieldnames or []):
+                    raise ValidationError(f"{path.name}:1: the header needs a 'name' column")
+                for row in reader:
+                    values = _agency_values(row, where=f"{path.name}:{reader.line_num}")
+                    values.update(source=source, verified_on=verified_on)
+                    key = values.pop("external_key")
+                    if key:
+                        Agency.objects.update_or_create(external_key=key, defaults=values)
+                    else:
+                        Agency.objects.update_or_create(
+                            name_key=values["name_key"], country=values["country"], defaults=values
+                        )
+                    count += 1
+        except UnicodeDecodeError as error:
+            raise ValidationError(f"{path.name}: not valid UTF-8") from error
+        except csv.Error as error:
+            line = reader.line_num if reader is not None else 1
+            raise ValidationError(f"{path.name}:{line}: malformed CSV: {error}") from error
         audit.record(
             actor=actor, action="agency.import", object_type="intelligence.agency", details={"rows": count}
         )
     return count
+
+
+def _agency_values(row: dict[str, Any], *, where: str) -> dict[str, Any]:
+    if None in row or None in row.values():
+        raise ValidationError(f"{where}: the row does not have as many fields as the header")
+    name = row["name"].strip()
+    status = row.get("licence_status", "") or LicenceStatus.UNKNOWN
+    values = {
+        "name": name,
+        "name_key": name_key(name),
+        "country": row.get("country", "").strip().upper(),
+        "licence_status": status if status in LicenceStatus.values else LicenceStatus.UNKNOWN,
+        "licence_number": row.get("licence_number", "").strip(),
+        "external_key": row.get("agency_id", "").strip(),
+    }
+    limits = {"name": 200, "name_key": 200, "country": 2, "licence_number": 60, "external_key": 80}
+    if not name:
+        raise ValidationError(f"{where}: the agency has no name")
+    for field, limit in limits.items():
+        if len(values[field]) > limit:
+            raise ValidationError(f"{where}: {field} is longer than {limit} characters")
+    return values
 
 
 # --- analytics runs -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from tiaki.accounts.models import User
 from tiaki.accounts.permissions import Permission
-from tiaki.governance import policy
+from tiaki.governance import policy, security_log
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -85,4 +85,5 @@ def requires(permission: Permission) -> Callable[[View], View]:
 
 
 def forbidden(request: HttpRequest, denial: policy.Denied) -> HttpResponse:
+    security_log.access_denied(request, denial)
     return render(request, "web/forbidden.html", {"reason": denial.reason}, status=403)

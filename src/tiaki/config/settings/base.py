@@ -47,6 +47,7 @@ TIAKI_BLIND_INDEX_KEY: str = _SECRETS["TIAKI_BLIND_INDEX_KEY"]
 TIAKI_BACKUP_KEY: str = _SECRETS["TIAKI_BACKUP_KEY"]
 TIAKI_SPARK_MASTER: str = env.read("TIAKI_SPARK_MASTER")
 TIAKI_TIP_RATE_LIMIT: int = env.read("TIAKI_TIP_RATE_LIMIT")
+TIAKI_API_RATE_LIMIT: str = env.read("TIAKI_API_RATE_LIMIT")
 
 INSTALLED_APPS = [
     "tiaki.accounts",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tiaki.web.middleware.ApiRequiresHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

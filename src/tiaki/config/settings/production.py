@@ -11,6 +11,8 @@ from tiaki.config.settings.base import *  # noqa: E402,F403
 PRODUCTION = True
 DEBUG = False
 SECURE_SSL_REDIRECT = True
+# The API is refused over plain HTTP rather than redirected (tiaki.web.middleware.ApiRequiresHttpsMiddleware).
+SECURE_REDIRECT_EXEMPT = [r"^api/"]
 SECURE_HSTS_SECONDS = 63072000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

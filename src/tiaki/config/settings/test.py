@@ -19,3 +19,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not :memory:, so tests can inspect the database the way an attacker with the disk would.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# The API fuzzer sends hundreds of requests with one key within a minute; tests of the limit override it.
+TIAKI_API_RATE_LIMIT = "100000/m"

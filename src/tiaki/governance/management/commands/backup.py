@@ -1,4 +1,4 @@
-"""`tiaki backup --out FILE` / `tiaki backup --verify FILE`: encrypted, verifiable backups."""
+"""`tiaki backup --out FILE | --verify FILE | --period-keys-out FILE`: encrypted, verifiable backups."""
 
 from __future__ import annotations
 
@@ -20,9 +20,21 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--out", type=Path, help="where to write the backup")
         group.add_argument("--verify", type=Path, metavar="FILE", help="check an existing backup")
+        group.add_argument(
+            "--period-keys-out",
+            type=Path,
+            metavar="FILE",
+            help="write the retention period keys (never in a database backup); overwrite, keep no history",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            if options["period_keys_out"]:
+                keys, destroyed = backup.export_period_keys(options["period_keys_out"])
+                self.stdout.write(
+                    f"period keys written: {options['period_keys_out']} ({keys} keys, {destroyed} destroyed)"
+                )
+                return
             if options["verify"]:
                 manifest = backup.verify(options["verify"])
                 self.stdout.write(f"backup OK: {options['verify']}")

@@ -42,6 +42,9 @@ class Command(BaseCommand):
             "--error-logfile",
             "-",
             # Deliberately no --access-logfile: an access log would record reporters' addresses.
+            # gunicorn's control socket lives at one path per user (~/.gunicorn), shared by every server
+            # that user runs; Tiaki does not use it.
+            "--no-control-socket",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
