@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection
@@ -225,3 +225,27 @@ def kill_all(processes: list[Process]) -> None:
     for process in processes:
         if process.popen.poll() is None:
             process.kill9()
+
+
+def freeze_mid_task(process: Process, task_path: str, *, after: int, timeout: float = 180) -> Any:
+    """Stop a worker (SIGSTOP) at moments until one finds it inside a task of `task_path`, after at least
+    `after` such tasks succeeded; return that task's result row, with the worker left stopped.
+
+    Freezing first makes the kill land mid-task for certain: the state seen is the state killed.
+    """
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(task_path=task_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.popen.poll() is None, process.output()
+        os.kill(process.pid, signal.SIGSTOP)
+        wait_until(process.stopped, what="the worker to stop", process=process, timeout=10)
+        done = tasks.filter(status=TaskResultStatus.SUCCESSFUL).count()
+        running = tasks.filter(status=TaskResultStatus.RUNNING).first()
+        if running is not None and done >= after:
+            return running
+        os.kill(process.pid, signal.SIGCONT)
+        time.sleep(0.02)  # let it work a little before looking again
+    raise AssertionError(f"never caught the worker inside a {task_path} task:\n{process.output()}")

@@ -3,9 +3,6 @@ once, nothing half-linked is visible, and the audit chain holds."""
 
 from __future__ import annotations
 
-import os
-import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from tiaki.resolution import services as resolution_services
 from tiaki.resolution.models import EntityLink, Mention
 from tiaki.resolution.tasks import resolve_mentions
 
-from .processes import Process, kill_all, run_tiaki, tiaki_env, wait_until
+from .processes import Process, freeze_mid_task, kill_all, run_tiaki, tiaki_env
 
 PEOPLE = (
     {"name": "Tran Van Hung", "dob": "1984-05-02", "nationality": "VN", "role": "suspect"},
@@ -50,26 +47,6 @@ def _unresolved_reports(organisation: Organisation, monkeypatch: pytest.MonkeyPa
     return mention_ids
 
 
-def _resolutions() -> object:
-    return DBTaskResult.objects.filter(task_path=resolve_mentions.module_path)
-
-
-def _freeze_mid_task(process: Process) -> DBTaskResult:
-    """Stop the worker at moments until one finds it inside a resolution task (after at least two)."""
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert process.popen.poll() is None, process.output()
-        os.kill(process.pid, signal.SIGSTOP)
-        wait_until(process.stopped, what="the worker to stop", process=process, timeout=10)
-        done = _resolutions().filter(status=TaskResultStatus.SUCCESSFUL).count()  # type: ignore[attr-defined]
-        running = _resolutions().filter(status=TaskResultStatus.RUNNING).first()  # type: ignore[attr-defined]
-        if running is not None and done >= 2:
-            return running  # type: ignore[no-any-return]
-        os.kill(process.pid, signal.SIGCONT)
-        time.sleep(0.05)
-    raise AssertionError(f"never caught the worker inside a resolution task:\n{process.output()}")
-
-
 @pytest.mark.slow  # two worker start-ups and Splink scoring: about a minute on the shared machine
 @pytest.mark.django_db(transaction=True)
 def test_kill_9_of_the_worker_while_resolving_then_restart_resolves_every_mention_once(
@@ -81,7 +58,7 @@ def test_kill_9_of_the_worker_while_resolving_then_restart_resolves_every_mentio
     try:
         first = Process.tiaki(env, tmp_path / "worker-1.log", "worker")
         started.append(first)
-        interrupted = _freeze_mid_task(first)
+        interrupted = freeze_mid_task(first, resolve_mentions.module_path, after=2)
         first.kill9()
         # What the killed task had not committed is not there: its report's mentions are all unlinked.
         assert not EntityLink.objects.filter(mention_id__in=interrupted.args_kwargs["args"][0]).exists()
@@ -92,7 +69,8 @@ def test_kill_9_of_the_worker_while_resolving_then_restart_resolves_every_mentio
     finally:
         kill_all(started)
 
-    assert set(_resolutions().values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}  # type: ignore[attr-defined]
+    resolutions = DBTaskResult.objects.filter(task_path=resolve_mentions.module_path)
+    assert set(resolutions.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
     # Every mention linked exactly once (one-to-one by the schema), each link supported by its report.
     assert sorted(EntityLink.objects.values_list("mention_id", flat=True)) == sorted(mention_ids)
     assert Mention.objects.filter(link__isnull=True).count() == 0

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ from tiaki.screening.services import stale_report_ids
 from tiaki.screening.tasks import screen_report
 from tiaki.web.management.commands import worker
 
-from .processes import Process, kill_all, run_tiaki, tiaki_env, wait_until
+from .processes import Process, freeze_mid_task, kill_all, run_tiaki, tiaki_env
 
 REPORTS = 40
 NARRATIVES = (
@@ -55,25 +53,6 @@ def _screenings() -> Any:
     return DBTaskResult.objects.filter(task_path=screen_report.module_path)
 
 
-def _freeze_mid_task(process: Process) -> DBTaskResult:
-    """Stop the worker (SIGSTOP) at moments until one finds it inside a task; return that task.
-
-    Freezing first makes the kill land mid-task for certain: the state seen is the state killed.
-    """
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert process.popen.poll() is None, process.output()
-        os.kill(process.pid, signal.SIGSTOP)
-        wait_until(process.stopped, what="the worker to stop", process=process, timeout=10)
-        done = _screenings().filter(status=TaskResultStatus.SUCCESSFUL).count()
-        running = _screenings().filter(status=TaskResultStatus.RUNNING).first()
-        if running is not None and done >= 3:
-            return running
-        os.kill(process.pid, signal.SIGCONT)
-        time.sleep(0.02)  # let it work a little before looking again
-    raise AssertionError(f"never caught the worker inside a task:\n{process.output()}")
-
-
 @pytest.mark.slow  # two worker start-ups: about 30 s on an idle machine, longer on the shared one
 @pytest.mark.django_db(transaction=True)
 def test_kill_9_of_the_worker_mid_task_then_restart_finishes_everything_once(
@@ -85,7 +64,7 @@ def test_kill_9_of_the_worker_mid_task_then_restart_finishes_everything_once(
     try:
         first = Process.tiaki(env, tmp_path / "worker-1.log", "worker")
         started.append(first)
-        interrupted = _freeze_mid_task(first)
+        interrupted = freeze_mid_task(first, screen_report.module_path, after=3)
         first.kill9()
         assert DBTaskResult.objects.get(pk=interrupted.pk).status == TaskResultStatus.RUNNING
 

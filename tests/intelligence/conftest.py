@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -39,3 +40,28 @@ def agreement_p(org_a: Organisation, police: Organisation) -> Any:
     return sharing_agreement_set(
         actor=None, provider=org_a, recipient=police, intelligence_p=True, valid_from=dt.date(2020, 1, 1)
     )
+
+
+@pytest.fixture
+def small_network(org_a: Organisation, org_b: Organisation) -> SimpleNamespace:
+    """Centre Boss ← Mate Driver → Far Victim, known to org A; org B alone knows who recruited the driver."""
+    from tiaki.intelligence import services
+
+    from .factories import entity, report
+
+    net = SimpleNamespace(
+        centre=entity(org_a, "Centre Boss"),
+        mate=entity(org_a, "Mate Driver"),
+        far=entity(org_a, "Far Victim"),
+        hidden=entity(org_b, "LEAK-MARKER hidden"),
+    )
+    links = [
+        (net.mate, net.centre, "works_for", org_a),
+        (net.mate, net.far, "transported", org_a),
+        (net.hidden, net.mate, "recruited", org_b),
+    ]
+    for source, target, relation_type, holder in links:
+        services.relation_add(
+            actor=None, source=source, target=target, relation_type=relation_type, report=report(holder)
+        )
+    return net

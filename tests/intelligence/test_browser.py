@@ -4,6 +4,7 @@ link-chart data."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -72,22 +73,9 @@ def test_officer_expands_a_network_and_sees_only_what_they_may(
     org_a: Organisation,
     org_b: Organisation,
     officer_a: User,
+    small_network: SimpleNamespace,
 ) -> None:
-    centre, mate, far = (
-        entity(org_a, "Centre Boss"),
-        entity(org_a, "Mate Driver"),
-        entity(org_a, "Far Victim"),
-    )
-    hidden = entity(org_b, "LEAK-MARKER hidden")
-    services.relation_add(
-        actor=None, source=mate, target=centre, relation_type="works_for", report=report(org_a)
-    )
-    services.relation_add(
-        actor=None, source=mate, target=far, relation_type="transported", report=report(org_a)
-    )
-    services.relation_add(
-        actor=None, source=hidden, target=mate, relation_type="recruited", report=report(org_b)
-    )
+    centre, mate = small_network.centre, small_network.mate
     _sign_in(page.context, officer_a, live_server.url)
     bodies: list[str] = []
     page.on("response", lambda r: bodies.append(r.text()) if "graph.json" in r.url else None)

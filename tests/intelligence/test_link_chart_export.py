@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,10 +13,9 @@ from defusedxml import ElementTree
 from django.urls import reverse
 
 from tiaki.accounts.models import Organisation, User
-from tiaki.intelligence import services
 
 from ..browser.conftest import screenshot
-from .factories import entity, report
+from .factories import entity
 from .test_browser import _click_node, _sign_in, _wait_for_nodes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,22 +42,9 @@ def test_svg_export_holds_the_drawn_nodes_and_nothing_hidden(
     org_a: Organisation,
     org_b: Organisation,
     officer_a: User,
+    small_network: SimpleNamespace,
 ) -> None:
-    centre, mate, far = (
-        entity(org_a, "Centre Boss"),
-        entity(org_a, "Mate Driver"),
-        entity(org_a, "Far Victim"),
-    )
-    hidden = entity(org_b, "LEAK-MARKER hidden")
-    services.relation_add(
-        actor=None, source=mate, target=centre, relation_type="works_for", report=report(org_a)
-    )
-    services.relation_add(
-        actor=None, source=mate, target=far, relation_type="transported", report=report(org_a)
-    )
-    services.relation_add(
-        actor=None, source=hidden, target=mate, relation_type="recruited", report=report(org_b)
-    )
+    centre, mate = small_network.centre, small_network.mate
     _sign_in(page.context, officer_a, live_server.url)
     page.goto(live_server.url + reverse("intelligence:entity_detail", kwargs={"entity_id": centre.pk}))
     _wait_for_nodes(page, 2)
