@@ -29,3 +29,22 @@ CHROMIUM_ARGS = [
 def screenshot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_verified(context: Any, user: Any, base: str) -> None:
+    """Give the browser a session of `user` that has passed the second factor (the sign-in pages have
+    their own browser test; the others start signed in)."""
+    from django.conf import settings
+
+    from ..conftest import verified_client
+
+    client = verified_client(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base,
+            }
+        ]
+    )

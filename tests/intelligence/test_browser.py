@@ -8,15 +8,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from tiaki.accounts.models import Organisation, User
 from tiaki.intelligence import services
 from tiaki.intelligence.models import Entity
 
-from ..browser.conftest import screenshot
-from ..conftest import verified_client
+from ..browser.conftest import screenshot, sign_in_verified
 from .factories import entity, record, report
 
 pytestmark = [
@@ -24,19 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.intelligence.api_urls"),
 ]
-
-
-def _sign_in(context: Any, user: User, base: str) -> None:
-    client = verified_client(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base,
-            }
-        ]
-    )
 
 
 def _click_node(page: Any, entity_pk: int) -> None:
@@ -76,7 +61,7 @@ def test_officer_expands_a_network_and_sees_only_what_they_may(
     small_network: SimpleNamespace,
 ) -> None:
     centre, mate = small_network.centre, small_network.mate
-    _sign_in(page.context, officer_a, live_server.url)
+    sign_in_verified(page.context, officer_a, live_server.url)
     bodies: list[str] = []
     page.on("response", lambda r: bodies.append(r.text()) if "graph.json" in r.url else None)
     page.goto(live_server.url + reverse("intelligence:entity_detail", kwargs={"entity_id": centre.pk}))
@@ -105,7 +90,7 @@ def test_overview_map_draws_the_visible_networks(
     services.relation_add(actor=None, source=a, target=b, relation_type="paid", report=report(org_a))
     services.relation_add(actor=None, source=b, target=c, relation_type="paid", report=report(org_a))
     services.relation_add(actor=None, source=hidden, target=c, relation_type="paid", report=report(org_b))
-    _sign_in(page.context, officer_a, live_server.url)
+    sign_in_verified(page.context, officer_a, live_server.url)
     page.goto(live_server.url + reverse("intelligence:networks"))
     page.get_by_role("button", name="Run a new analysis").click()
     page.goto(live_server.url + reverse("intelligence:networks"))
@@ -134,7 +119,7 @@ def test_partner_cannot_reach_a_record_kept_with_the_originator(
     services.relation_add(
         actor=officer_a, source=informant, target=suspect, relation_type="paid", record=kept
     )
-    _sign_in(page.context, partner, live_server.url)
+    sign_in_verified(page.context, partner, live_server.url)
     from .api_urls import PREFIX
 
     ui = page.goto(live_server.url + reverse("intelligence:record_detail", kwargs={"record_id": kept.pk}))

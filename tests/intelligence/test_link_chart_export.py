@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from tiaki.accounts.models import Organisation, User
 
-from ..browser.conftest import screenshot
+from ..browser.conftest import screenshot, sign_in_verified
 from .factories import entity
-from .test_browser import _click_node, _sign_in, _wait_for_nodes
+from .test_browser import _click_node, _wait_for_nodes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def test_svg_export_holds_the_drawn_nodes_and_nothing_hidden(
     small_network: SimpleNamespace,
 ) -> None:
     centre, mate = small_network.centre, small_network.mate
-    _sign_in(page.context, officer_a, live_server.url)
+    sign_in_verified(page.context, officer_a, live_server.url)
     page.goto(live_server.url + reverse("intelligence:entity_detail", kwargs={"entity_id": centre.pk}))
     _wait_for_nodes(page, 2)
     _click_node(page, mate.pk)  # expand: Far Victim appears, the other organisation's entity does not
@@ -98,7 +98,7 @@ def test_community_colours_stay_put_while_expanding(
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
     page.route("**/graph.json*", serve)
-    _sign_in(page.context, officer_a, live_server.url)
+    sign_in_verified(page.context, officer_a, live_server.url)
     page.goto(live_server.url + reverse("intelligence:entity_detail", kwargs={"entity_id": centre.pk}))
     _wait_for_nodes(page, 3)
     pairs = "() => window.tiakiLinkChart.nodes().map(n => [n.data('label'), {}])"

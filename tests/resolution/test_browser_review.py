@@ -6,31 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from tiaki.accounts.models import Organisation, User
+from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Role
 from tiaki.resolution.models import EntityLink, LinkDecision
 
-from ..browser.conftest import screenshot
-from ..conftest import verified_client
+from ..browser.conftest import screenshot, sign_in_verified
 from .review_factories import pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(context: Any, user: User, base: str) -> None:
-    client = verified_client(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base,
-            }
-        ]
-    )
 
 
 def test_analyst_confirms_a_pending_link_and_the_entity_shows_both_mentions(
@@ -38,7 +23,7 @@ def test_analyst_confirms_a_pending_link_and_the_entity_shows_both_mentions(
 ) -> None:
     link = pending(org_a)
     candidate = link.candidate_id
-    _sign_in(page.context, make_user(org_a, Role.ANALYST), live_server.url)
+    sign_in_verified(page.context, make_user(org_a, Role.ANALYST), live_server.url)
     page.goto(live_server.url + reverse("resolution:review"))
     card = page.locator(f"#link-{link.pk}")
     assert (

@@ -6,31 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from tiaki.accounts.models import Organisation, User
+from tiaki.accounts.models import Organisation
 from tiaki.accounts.permissions import Role
 from tiaki.resolution.models import WatchlistHit, WatchlistScreening
 
-from ..browser.conftest import screenshot
-from ..conftest import verified_client
+from ..browser.conftest import screenshot, sign_in_verified
 from .watchlist_factories import TRAVELLERS_CSV, known_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(context: Any, user: User, base: str) -> None:
-    client = verified_client(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base,
-            }
-        ]
-    )
 
 
 def _upload(page: Any, base: str, title: str) -> None:
@@ -48,7 +33,7 @@ def test_analyst_rejects_a_hit_and_the_next_list_remembers_it(
 ) -> None:
     people = known_people(org_a)
     analyst = make_user(org_a, Role.ANALYST, "analyst.a")
-    _sign_in(page.context, analyst, live_server.url)
+    sign_in_verified(page.context, analyst, live_server.url)
 
     _upload(page, live_server.url, "Arrivals 1 March")
     first = WatchlistScreening.objects.get(title="Arrivals 1 March")

@@ -39,22 +39,13 @@ from tiaki.resolution.models import (
     WatchlistScreening,
 )
 from tiaki.resolution.names import normalise_name
-from tiaki.resolution.records import normalise_country, normalise_id_number
+from tiaki.resolution.records import CONTRACT_COLUMNS, normalise_country, normalise_id_number
 
 logger = logging.getLogger(__name__)
 
-# The columns a listed person may have (the `tiaki watchlist-screen` contract); others are ignored.
-LIST_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "dob",
-    "gender",
-    "nationality",
-    "phone",
-    "email",
-    "id_number",
-    "address",
-)
+# The columns a listed person may have (the `tiaki watchlist-screen` contract, which has no `source`: the
+# list is the uploading organisation's own); others are ignored.
+LIST_COLUMNS: tuple[str, ...] = tuple(c for c in CONTRACT_COLUMNS if c != "source")
 MATCHING_COLUMNS = ("name", "phone", "id_number")
 # Uploads above this are refused before reading; lists this large go through `tiaki watchlist-screen`.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
