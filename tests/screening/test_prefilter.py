@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tiaki.screening import detect
-from tiaki.screening.prefilter import make_gate, necessary_literals, pattern_set, uncrossable
+from tiaki.screening.prefilter import LiteralFinder, make_gate, necessary_literals, pattern_set, uncrossable
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "screening_eval"
 
@@ -42,6 +42,13 @@ def test_gate_finds_every_occurrence() -> None:
     assert gate is not None
     assert gate.literals == ("pass", "visa")  # "passport" contains "pass": the shorter one suffices
     assert gate.admits("my visa expired") and not gate.admits("my id card")
+
+
+def test_literal_finder_reports_overlapping_and_nested_occurrences() -> None:
+    finder = LiteralFinder(["pass", "passport", "port", "absent"])
+    found = finder.positions("my passport, his passport and the port")
+    assert found == {"pass": [3, 17], "passport": [3, 17], "port": [7, 21, 34], "absent": []}
+    assert LiteralFinder([]).positions("anything") == {}
 
 
 def test_pattern_set_keeps_each_alternatives_gate_and_cuts_down_to_a_subset() -> None:

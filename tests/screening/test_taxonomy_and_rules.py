@@ -116,6 +116,37 @@ patterns = ['\\bmau (?:\\w+ )?{DOC}']
     assert find_matches(rules, "kāore i mau tōku pasipoti.") == []
 
 
+def test_sentence_exclusions_reach_across_clauses_but_not_into_the_next_sentence() -> None:
+    from tiaki.screening.detector import find_matches
+
+    rules = parse_rules(
+        {
+            **MINIMAL,
+            "clause_breaks": "[.!?,]",
+            "indicators": {
+                "restriction_of_movement": {
+                    "patterns": [r"\blocks? the door\b"],
+                    "sentence_exclude": [r"\bhas a key\b"],
+                }
+            },
+        },
+        source="xx.toml",
+    )
+
+    def codes(text: str) -> list[str]:
+        return [m.code for m in find_matches(rules, text)]
+
+    assert codes("the manager locks the door at night, but everyone has a key.") == []
+    assert codes("the manager locks the door at night. the cook has a key.") == ["restriction_of_movement"]
+    # Without punctuation a sentence still ends SENTENCE_REACH characters from the match.
+    far = "the manager locks the door " + "and then " * 30 + "everyone has a key"
+    assert codes(far) == ["restriction_of_movement"]
+    # The keyword baseline ignores exclusions of both kinds.
+    assert [m.code for m in find_matches(rules, "he locks the door, she has a key.", context=False)] == [
+        "restriction_of_movement"
+    ]
+
+
 def test_file_name_must_match_language(tmp_path: Path) -> None:
     source = (RULES_DIR / "en.toml").read_text(encoding="utf-8")
     (tmp_path / "zz.toml").write_text(source, encoding="utf-8")

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
 from tiaki.screening.normalise import MappedText, normalise
-from tiaki.screening.prefilter import Gate, PatternSet
+from tiaki.screening.prefilter import Gate, LiteralFinder, PatternSet
 from tiaki.screening.rules import CONTEXT_SUFFIX, CueRules, RuleSet, load_all_rules, ruleset_version
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
@@ -22,6 +22,9 @@ MAX_TEXT_CHARS = 4_000_000
 # A second script gets its own rules when it is a real part of the text, not a stray loan word.
 SECONDARY_SCRIPT_SHARE = 0.15
 SECONDARY_SCRIPT_MIN_LETTERS = 12
+# How far `sentence_exclude` cues may sit from a match when no sentence break comes first (Thai and
+# chat-style text often have no punctuation at all).
+SENTENCE_REACH = 160
 # Languages we recognise (by script or lingua) even though no rule file exists for them yet, with their
 # script: another language's rules for the same script (Burmese for Karen) would only add noise.
 RECOGNISED_WITHOUT_RULES: dict[str, str] = {"ksw": "Myanmar", **dict.fromkeys(EXTRA_LINGUA, "Latin")}
@@ -101,10 +104,10 @@ class _Match(NamedTuple):
 
 
 class _Clauses:
-    """Clause boundaries of one text under one rule set, computed on first use."""
+    """Clause (or sentence) boundaries of one text under one rule set's breaks, computed on first use."""
 
-    def __init__(self, rules: RuleSet, text: str) -> None:
-        self._rules = rules
+    def __init__(self, breaks: re.Pattern[str], text: str) -> None:
+        self._breaks = breaks
         self._text = text
         self._starts: list[int] | None = None
         self._ends: list[int] = []
@@ -112,7 +115,7 @@ class _Clauses:
     def around(self, start: int, end: int) -> tuple[int, int]:
         if self._starts is None:
             self._starts = []
-            for m in self._rules.clause_breaks.finditer(self._text):
+            for m in self._breaks.finditer(self._text):
                 self._starts.append(m.start())
                 self._ends.append(m.end())
         # Clause start: end of the last break that finishes at or before the match start.
@@ -191,8 +194,14 @@ class _Windows:
         self._splits: dict[str, tuple[list[int], list[int]]] = {}
         self._hits: dict[str, list[int]] = {}
 
+    def find_literals(self, finder: LiteralFinder | None) -> None:
+        """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
+        if self._enabled and finder is not None and not finder.literals <= self._hits.keys():
+            self._hits.update(finder.positions(self._text))
+
     def _literal_hits(self, gate: Gate) -> list[int]:
-        # Rule sets share many literals between patterns: find each one once per text.
+        # Rule sets share many literals between patterns: find each one once per text (usually all at
+        # once through find_literals; one by one here for any literal that was not).
         text, cache = self._text, self._hits
         found: list[int] = []
         for lit in gate.literals:
@@ -280,12 +289,27 @@ def _scan(
     exclude: re.Pattern[str] | None,
     negatable: bool,
     context: bool,
+    sentence_exclude: re.Pattern[str] | None,
+    sentences: _Clauses,
 ) -> list[tuple[int, int]]:
     """Spans where `regex` matches on word boundaries and no exclusion, "if" or negation cue cancels it."""
     spans = []
     for lo, hi in windows:
         spans.extend(
-            _scan_window(regex, text, lo, hi, clauses, boundaries, rules, exclude, negatable, context)
+            _scan_window(
+                regex,
+                text,
+                lo,
+                hi,
+                clauses,
+                boundaries,
+                rules,
+                exclude,
+                negatable,
+                context,
+                sentence_exclude,
+                sentences,
+            )
         )
     return spans
 
@@ -301,6 +325,8 @@ def _scan_window(
     exclude: re.Pattern[str] | None,
     negatable: bool,
     context: bool,
+    sentence_exclude: re.Pattern[str] | None,
+    sentences: _Clauses,
 ) -> list[tuple[int, int]]:
     spans = []
     for m in regex.finditer(text, lo, hi):
@@ -311,6 +337,11 @@ def _scan_window(
             c_start, c_end = clauses.around(start, end)
             if exclude is not None and exclude.search(text, c_start, c_end):
                 continue
+            if sentence_exclude is not None:
+                s_start, s_end = sentences.around(start, end)
+                s_start, s_end = max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH)
+                if sentence_exclude.search(text, s_start, s_end):
+                    continue
             if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
                 continue
             if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
@@ -325,11 +356,16 @@ class _TextState(NamedTuple):
     clauses: _Clauses
     boundaries: _Boundaries
     windows: _Windows
+    sentences: _Clauses
 
 
 def _text_state(rules: RuleSet, text: str, prefilter: bool, windows: _Windows | None = None) -> _TextState:
-    clauses = _Clauses(rules, text)
-    return _TextState(clauses, _Boundaries(rules, text, clauses), windows or _Windows(text, prefilter))
+    clauses = _Clauses(rules.clause_breaks, text)
+    windows = windows or _Windows(text, prefilter)
+    windows.find_literals(rules.literals)
+    return _TextState(
+        clauses, _Boundaries(rules, text, clauses), windows, _Clauses(rules.sentence_breaks, text)
+    )
 
 
 def find_matches(
@@ -346,7 +382,7 @@ def find_matches(
     baseline the evaluation compares against. `prefilter=False` runs every pattern even when its
     keywords are absent (same results, slower: the equivalence tests use it).
     """
-    clauses, boundaries, windows = state or _text_state(rules, text, prefilter)
+    clauses, boundaries, windows, sentences = state or _text_state(rules, text, prefilter)
     found: list[_Match] = []
     for ind in rules.indicators:
         for patterns, affirmative in ((ind.negative_set, False), (ind.affirmative_set, True)):
@@ -363,6 +399,8 @@ def find_matches(
                 exclude=ind.exclude,
                 negatable=affirmative,
                 context=context,
+                sentence_exclude=ind.sentence_exclude,
+                sentences=sentences,
             ):
                 found.append(_Match(ind.code, start, end))
     return found
@@ -380,7 +418,7 @@ def find_exploitation(
 
     Each type is reported once, at its first cue that no negation, "if" or exclusion cue cancels.
     """
-    clauses, boundaries, windows = state or _text_state(rules, text, prefilter)
+    clauses, boundaries, windows, _sentences = state or _text_state(rules, text, prefilter)
     excludes = {exp.code: exp.exclude for exp in rules.exploitation}
     found: dict[str, _Match] = {}
     regex, spans = windows.plan(rules.exploitation_all if with_indicators else rules.exploitation_explicit)

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
+
 # The regular-expression parser of the standard library (the module `re` compiles with); private, so it
 # is imported by name and typed loosely. Python 3.11+ names.
 sre_parse: Any = importlib.import_module("re._parser")
@@ -306,3 +308,41 @@ def pattern_set(parts: list[str]) -> PatternSet | None:
         return None
     gates = tuple(gate_for_patterns([part]) for part in parts)
     return PatternSet(re.compile("|".join(parts)), tuple(parts), gates)
+
+
+class LiteralFinder:
+    """Every occurrence of a fixed set of literals in a text, found in one pass (Aho-Corasick).
+
+    A rule set's gates hold a few hundred literals; searching for each one separately walks the text a
+    few hundred times, which was a third of the detector's time. The automaton walks it once.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self.literals = frozenset(literals)
+        self._automaton: Any = ahocorasick.Automaton()
+        for lit in self.literals:
+            self._automaton.add_word(lit, len(lit))
+        if self.literals:
+            self._automaton.make_automaton()
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """Start offsets of every literal in text (literals that do not occur map to an empty list)."""
+        found: dict[str, list[int]] = {lit: [] for lit in self.literals}
+        if not self.literals:
+            return found
+        for end, length in self._automaton.iter(text):
+            start = end - length + 1
+            found[text[start : end + 1]].append(start)
+        return found
+
+
+def literal_finder(pattern_sets: Iterable[PatternSet | None]) -> LiteralFinder:
+    """One finder for the literals of every gate in the given pattern sets."""
+    return LiteralFinder(
+        lit
+        for ps in pattern_sets
+        if ps is not None
+        for gate in ps.gates
+        if gate is not None
+        for lit in gate.literals
+    )

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from tiaki.screening.prefilter import Gate, PatternSet, gate_for_patterns, pattern_set
+from tiaki.screening.prefilter import (
+    Gate,
+    LiteralFinder,
+    PatternSet,
+    gate_for_patterns,
+    literal_finder,
+    pattern_set,
+)
 from tiaki.screening.taxonomy import DATA_DIR, TAXONOMY_PATH, load_taxonomy
 
 RULES_DIR = DATA_DIR / "rules"
@@ -21,11 +28,12 @@ SCRIPTS = ("Latin", "Thai", "Myanmar", "Sinhala", "Tamil")
 _TERM = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _ALLOWED_TOP = {
     "language", "name", "version", "script", "lingua", "segmentation", "also_apply", "clause_breaks",
-    "terms", "negation", "hypothetical", "age", "indicators", "exploitation",
+    "terms", "negation", "hypothetical", "age", "indicators", "exploitation", "sentence_breaks",
 }  # fmt: skip
-_ALLOWED_INDICATOR = {"patterns", "negative_patterns", "exclude"}
+_ALLOWED_INDICATOR = {"patterns", "negative_patterns", "exclude", "sentence_exclude"}
 _ALLOWED_EXPLOITATION = {"patterns", "context_patterns", "exclude"}
 CONTEXT_SUFFIX = "__context"
+DEFAULT_SENTENCE_BREAKS = r"(?:\.(?!\d)|[!?\n\u104b])+"  # a full stop inside "3.500" ends nothing
 
 
 class RuleFileError(ValueError):
@@ -38,6 +46,9 @@ class IndicatorRules:
     affirmative: re.Pattern[str] | None
     negative: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    # Counter-evidence anywhere in the match's sentence, across clause breaks ("the door is locked at
+    # night, but everyone has a key"; "I could not call home because my phone broke").
+    sentence_exclude: re.Pattern[str] | None = None
     # The same patterns with a keyword prefilter per alternative (see prefilter.py).
     affirmative_set: PatternSet | None = None
     negative_set: PatternSet | None = None
@@ -82,6 +93,9 @@ class RuleSet:
     segmentation: str
     also_apply: tuple[str, ...]
     clause_breaks: re.Pattern[str]
+    # Sentence ends for `sentence_exclude` (text without punctuation, such as Thai, is also bounded by
+    # SENTENCE_REACH characters either side of the match).
+    sentence_breaks: re.Pattern[str]
     negation: CueRules
     hypothetical: CueRules
     age: re.Pattern[str] | None
@@ -94,6 +108,8 @@ class RuleSet:
     # `exploitation_explicit` has the explicit cues only, `exploitation_all` both kinds.
     exploitation_explicit: PatternSet | None = None
     exploitation_all: PatternSet | None = None
+    # Finds every gate literal of the rule set in one pass over a text (see prefilter.LiteralFinder).
+    literals: LiteralFinder | None = None
 
 
 def _expand(pattern: str, terms: dict[str, str], where: str) -> str:
@@ -218,6 +234,7 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
                 affirmative=affirmative_set.regex if affirmative_set else None,
                 negative=negative_set.regex if negative_set else None,
                 exclude=_compile(table.get("exclude"), terms, f"{where}.exclude"),
+                sentence_exclude=_compile(table.get("sentence_exclude"), terms, f"{where}.sentence_exclude"),
                 affirmative_set=affirmative_set,
                 negative_set=negative_set,
             )
@@ -251,7 +268,7 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
             )
         )
     explicit = combined["patterns"]
-    everything = explicit + combined["context_patterns"]
+    exploitation_all = pattern_set(explicit + combined["context_patterns"])
     age = raw.get("age", {})
     if not isinstance(age, dict) or set(age) - {"patterns", "words"}:
         raise RuleFileError(f"{source}: age allows only patterns and words")
@@ -265,6 +282,10 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
         raise RuleFileError(f"{source}: age.patterns must capture the age as a group")
     clause_breaks = _compile([raw["clause_breaks"]], terms, f"{source}: clause_breaks")
     assert clause_breaks is not None
+    sentence_breaks = _compile(
+        [raw.get("sentence_breaks", DEFAULT_SENTENCE_BREAKS)], terms, f"{source}: sentence_breaks"
+    )
+    assert sentence_breaks is not None
     also_apply = raw.get("also_apply", [])
     if not isinstance(also_apply, list) or not all(isinstance(x, str) for x in also_apply):
         raise RuleFileError(f"{source}: also_apply must be a list of language codes")
@@ -280,6 +301,7 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
         segmentation=raw["segmentation"],
         also_apply=tuple(also_apply),
         clause_breaks=clause_breaks,
+        sentence_breaks=sentence_breaks,
         negation=_cue_rules(raw.get("negation"), terms, f"{source}: negation"),
         hypothetical=_cue_rules(raw.get("hypothetical"), terms, f"{source}: hypothetical"),
         age=age_pattern,
@@ -288,7 +310,14 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
         exploitation=tuple(exploitation),
         age_gate=age_gate,
         exploitation_explicit=pattern_set(explicit),
-        exploitation_all=pattern_set(everything),
+        exploitation_all=exploitation_all,
+        literals=literal_finder(
+            [
+                *(ind.affirmative_set for ind in indicators),
+                *(ind.negative_set for ind in indicators),
+                exploitation_all,
+            ]
+        ),
     )
 
 
