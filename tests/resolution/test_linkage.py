@@ -161,6 +161,38 @@ def test_a_mention_matching_two_namesakes_joins_one_instead_of_chaining_them() -
     assert profiled["cluster_id"].tolist() == ["a1", "a1", "b1", "b1", "a1"]
 
 
+def test_a_name_only_mention_joins_the_more_mentioned_namesake_unless_contradicted() -> None:
+    # a1-a4 and b1-b2 are two people of one name (phones differ). n, m and p have that name: n fits both
+    # equally; p too, on evidence too weak for two lone mentions; m contradicts a's date of birth.
+    ids = ["b1", "b2", "a1", "a2", "a3", "a4", "n", "m", "p"]
+    pairs = [
+        ("a1", "a2", 9.0, 1.0, 0.0),
+        ("a2", "a3", 9.0, 1.0, 0.0),
+        ("a3", "a4", 9.0, 1.0, 0.0),
+        ("b1", "b2", 9.0, 1.0, 0.0),
+        ("a1", "b1", -9.0, 1.0, 0.0),
+        ("n", "a1", 0.0, 1.5, 0.0),
+        ("n", "b1", 0.0, 1.5, 0.0),
+        ("m", "a1", 0.0, 1.5, -2.0),
+        ("p", "a1", 0.0, 0.5, 0.0),
+        ("p", "b1", 0.0, 0.5, 0.0),
+    ]
+    links = pd.DataFrame(
+        {
+            "id_l": [p[0] for p in pairs],
+            "id_r": [p[1] for p in pairs],
+            "match_probability": [0.5] * len(pairs),
+            "mw_name": [12.0] * len(pairs),
+            "mw_phone": [p[2] for p in pairs],
+            "mw_gender": [p[3] for p in pairs],
+            "mw_dob": [p[4] for p in pairs],
+        }
+    )
+    clusters = cluster_links(ids, links, 0.9, prior=1e-3)
+    # n and p are a's (four mentions to b's two); m's date of birth keeps it out however popular a is
+    assert clusters["cluster_id"].tolist() == ["b1", "b1", "a1", "a1", "a1", "a1", "a1", "m", "a1"]
+
+
 def test_term_frequencies_are_counted_over_entities_not_mentions() -> None:
     # "x" is written in three mentions of one person and one other mention; "y" by three people.
     table = pd.DataFrame(

@@ -48,6 +48,11 @@ SCREENING_BASE_RATE = 0.05
 TF_ROUNDS = 2
 TF_ROUNDS_LARGE = 1
 
+# Similarities and match weights are compared and kept at this many decimals: beyond them, DuckDB's and
+# Spark's float arithmetic (log2, pow, the order of a sum) differ in the last bits, and a tie or a
+# threshold must not be decided by those bits differently on the two engines.
+WEIGHT_DECIMALS = 9
+
 logger = logging.getLogger(__name__)
 LinkType = Literal["dedupe_only", "link_only"]
 
@@ -63,6 +68,21 @@ COMPARISON_COLUMNS: dict[str, str] = {
     "gender": "gender",
     "address": "address",
 }
+
+
+class JaroWinklerLevel(cll.JaroWinklerLevel):
+    """Jaro-Winkler similarity at or above a threshold, compared at 9 decimals.
+
+    Engines compute the same similarity with different float rounding (DuckDB gives "celinsuksupapon" /
+    "calonsuksupapon" 0.92, rapidfuzz 0.9199999999999999); unrounded, a pair exactly on a threshold would
+    sit on different levels on DuckDB and Spark.
+    """
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        self.col_expression.sql_dialect = sql_dialect
+        column = self.col_expression
+        similarity = f"{sql_dialect.jaro_winkler_function_name}({column.name_l}, {column.name_r})"
+        return f"round({similarity}, {WEIGHT_DECIMALS}) >= {self.distance_threshold}"
 
 
 def _name_comparison() -> cl.CustomComparison:
@@ -81,13 +101,13 @@ def _name_comparison() -> cl.CustomComparison:
             ),
             same_loose.configure(label_for_charts="name≈ (translit/spelling)"),
             cll.And(
-                cll.JaroWinklerLevel("name_joined_sorted", 0.92), cll.ArrayIntersectLevel("name_tokens", 1)
+                JaroWinklerLevel("name_joined_sorted", 0.92), cll.ArrayIntersectLevel("name_tokens", 1)
             ).configure(label_for_charts="name≈ (typo)"),
             cll.Or(
                 cll.ExactMatchLevel("name_skeleton"), cll.ExactMatchLevel("name_skeleton_joined")
             ).configure(label_for_charts="name≈ (same consonants)"),
             cll.ArrayIntersectLevel("name_tokens", 2).configure(label_for_charts="name: 2+ words shared"),
-            cll.JaroWinklerLevel("name_joined_sorted", 0.85).configure(label_for_charts="name similar"),
+            JaroWinklerLevel("name_joined_sorted", 0.85).configure(label_for_charts="name similar"),
             cll.ExactMatchLevel("name_rare").configure(
                 tf_adjustment_column="name_rare", label_for_charts="name: rarest word shared"
             ),
@@ -183,10 +203,10 @@ def comparisons(present: set[str]) -> list[Any]:
             "address",
             fuzzy=[
                 cll.Or(
-                    cll.JaroWinklerLevel("address", 0.9), cll.ArrayIntersectLevel("address_tokens", 3)
+                    JaroWinklerLevel("address", 0.9), cll.ArrayIntersectLevel("address_tokens", 3)
                 ).configure(label_for_charts="address similar"),
                 cll.Or(
-                    cll.JaroWinklerLevel("address", 0.8), cll.ArrayIntersectLevel("address_tokens", 2)
+                    JaroWinklerLevel("address", 0.8), cll.ArrayIntersectLevel("address_tokens", 2)
                 ).configure(label_for_charts="address partly similar"),
             ],
         ),
@@ -197,7 +217,7 @@ def comparisons(present: set[str]) -> list[Any]:
             name,
             name,
             tf=True,
-            fuzzy=cll.JaroWinklerLevel(name, 0.9).configure(
+            fuzzy=JaroWinklerLevel(name, 0.9).configure(
                 label_for_charts=f"{name[len(EXTRA_PREFIX) :]} similar"
             ),
         )
@@ -590,7 +610,8 @@ def cluster_links(
     merged best first while that score reaches the threshold, and the evidence is combined after each
     merge. So a sparse mention (a name and a phone) joins the cluster holding that name in one record and
     that phone in another; and a mention matching two namesakes equally joins one of them — the better
-    supported — instead of chaining the two people into one, because their profiles contradict.
+    supported, and between equals the more often mentioned (a popularity prior on a single mention's
+    links) — instead of chaining the two people into one, because their profiles contradict.
     """
     del rounds  # kept for callers of the former interface: merging now runs until no pair qualifies
     if prior is None or links.empty:
@@ -614,8 +635,20 @@ def cluster_links(
     worst_all = worst_frame.to_numpy()
     pairs = best_frame.index.to_numpy()
 
-    def score(best: np.ndarray, worst: np.ndarray) -> float:
-        return prior_weight + float(np.where(best > 0, best, worst).sum())
+    # Popularity prior ("commonness" in entity linking): a mention is a priori the more likely to be a
+    # person the more often that person is mentioned. Splink's prior says a mention's person has on average
+    # 1 + prior * (n - 1) mentions (counted from the mention's side); a single mention's link to a cluster
+    # of k mentions above that mean has its prior odds scaled by k over the mean, so between two namesakes
+    # that fit it equally a mention joins the much-mentioned one. Only added, never subtracted (small
+    # clusters keep Splink's prior), and never against evidence that contradicts (any comparison against).
+    mean_mentions = 1.0 + prior * (len(ids) - 1)
+
+    def score(best: np.ndarray, worst: np.ndarray, size_a: int, size_b: int) -> float:
+        evidence = np.where(best > 0, best, worst)
+        value = prior_weight + float(evidence.sum())
+        if min(size_a, size_b) == 1 and max(size_a, size_b) > mean_mentions and not (evidence < 0).any():
+            value += math.log2(max(size_a, size_b) / mean_mentions)
+        return value
 
     # neighbours[c][d] = (best, worst) evidence vectors between clusters c and d (c's id < d's or not)
     neighbours: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}
@@ -624,7 +657,7 @@ def cluster_links(
         entry = (best_all[k], worst_all[k])
         neighbours.setdefault(int(a), {})[int(b)] = entry
         neighbours.setdefault(int(b), {})[int(a)] = entry
-        value = score(*entry)
+        value = score(*entry, 1, 1)
         if value >= threshold_weight:
             heap.append((-value, int(a), int(b)))
     heapq.heapify(heap)
@@ -635,8 +668,8 @@ def cluster_links(
         if parent[a] != a or parent[b] != b:
             continue  # a cluster merged since this entry was pushed
         current = neighbours.get(a, {}).get(b)
-        if current is None or abs(score(*current) + negative) > 1e-9:
-            continue  # stale: the evidence between a and b changed
+        if current is None or abs(score(*current, alive_size[a], alive_size[b]) + negative) > 1e-9:
+            continue  # stale: the evidence between a and b, or their sizes, changed
         # merge the smaller cluster into the larger
         if alive_size[a] < alive_size[b] or (alive_size[a] == alive_size[b] and b < a):
             a, b = b, a
@@ -657,7 +690,7 @@ def cluster_links(
             own[other] = combined
             other_map[a] = combined
         for other, combined in own.items():
-            value = score(*combined)
+            value = score(*combined, alive_size[a], alive_size[other])
             if value >= threshold_weight:
                 heapq.heappush(heap, (-value, a, other) if a < other else (-value, other, a))
 
@@ -696,22 +729,25 @@ def _linker(
 def _predictions_frame(linker: Linker, scored: Any) -> pd.DataFrame:
     frame = scored.as_pandas_dataframe()
     labels = _level_weights(linker)
+    # Weights rounded (WEIGHT_DECIMALS) and the probability derived from the rounded weight, so a link
+    # is bit-for-bit the same on every engine.
+    match_weight = frame["match_weight"].astype(float).round(WEIGHT_DECIMALS).to_numpy()
     out = pd.DataFrame(
         {
             "id_l": frame["unique_id_l"].astype(str),
             "id_r": frame["unique_id_r"].astype(str),
-            "match_probability": frame["match_probability"].astype(float),
-            "match_weight": frame["match_weight"].astype(float),
+            "match_probability": 1.0 / (1.0 + np.power(2.0, -match_weight)),
+            "match_weight": match_weight,
         }
     )
     # Reasons are for people to read, so only for links worth reading; weights stay on every link.
-    readable = frame["match_probability"].to_numpy() >= 0.5
+    readable = out["match_probability"].to_numpy() >= 0.5
     out["reasons"] = ""
     if readable.any():
         out.loc[readable, "reasons"] = explain(frame[readable].reset_index(drop=True), labels)
     for column in frame.columns:
         if column.startswith("mw_"):
-            out[column] = frame[column].astype(float).to_numpy()
+            out[column] = frame[column].astype(float).round(WEIGHT_DECIMALS).to_numpy()
     return out
 
 
