@@ -8,11 +8,17 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh3  # written after the third freeze
     uv run python benchmarks/screening_eval.py --split fresh4  # written after all rule work stopped
     uv run python benchmarks/screening_eval.py --split fresh5  # written before the recall work (9 languages)
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev + fresh..fresh4
+    uv run python benchmarks/screening_eval.py --split fresh6  # written before the near-miss work, by others
+    uv run python benchmarks/screening_eval.py --split fresh7  # tuning set of varied wording, by others
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev + fresh..fresh5 + fresh7
     uv run python benchmarks/screening_eval.py --split all
 
-fresh..fresh4 were each run once, then used for tuning; `tune` is what rule work may look at. heldout and
-fresh5 stay unseen (--show-errors refuses them). Rows may carry `exploitation` (HTCDS exploitation types);
+fresh..fresh5 were each run once, then used for tuning; `tune` is what rule work may look at. heldout and
+fresh6 stay unseen (--show-errors refuses them). fresh6 (315 narratives, 35 per language, 132 without an
+indicator; sha256 6d8052c9...) was written by authors who saw neither the rules nor the other sets.
+fresh7 (540 narratives, 60 per language, 180 without an indicator) was written the same way, asking for
+six differently worded positives per indicator and language, to tune recall on wording we did not write.
+Rows may carry `exploitation` (HTCDS exploitation types);
 where they do, exploitation-type precision and recall are printed too.
 
 The baseline is the same lexicon with negation, hypothetical and exclusion handling switched off (a
@@ -34,9 +40,9 @@ from tiaki.screening.detector import detect  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
-TUNE_SPLITS = ["dev", "fresh", "fresh2", "fresh3", "fresh4"]
-ALL_SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"]
-UNSEEN_SPLITS = {"heldout", "fresh5"}
+TUNE_SPLITS = ["dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh7"]
+ALL_SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"]
+UNSEEN_SPLITS = {"heldout", "fresh6"}
 
 
 def load(split: str) -> list[dict]:

@@ -22,7 +22,7 @@ FOUND = [
     ),
     ("vi", "Ở Đài Loan, ông chủ tịch thu hộ chiếu của chị tôi.", RD, "tịch thu hộ chiếu", 20, 37),
     ("th", "นายหน้ายึดพาสปอร์ตของพี่สาวฉันไว้", RD, "ยึดพาสปอร์ต", 7, 18),
-    ("my", "ပွဲစားက ကျွန်တော့် မှတ်ပုံတင်ကို သိမ်းထားတယ်။", RD, "မှတ်ပုံတင်ကို သိမ်း", 19, 38),
+    ("my", "ပွဲစားက ကျွန်တော့် မှတ်ပုံတင်ကို သိမ်းထားတယ်။", RD, "မှတ်ပုံတင်ကို သိမ်းထား", 19, 41),
     ("ms", "Tauke kilang itu merampas pasport adik saya.", RD, "merampas pasport", 17, 33),
     ("id", "Agen itu menyita paspor kakak saya di bandara.", RD, "menyita paspor", 9, 23),
     ("si", "ඒජන්සිය මගේ අක්කාගේ පාස්පෝට් එක තියාගත්තා.", RD, "පාස්පෝට් එක තියාගත්", 20, 39),

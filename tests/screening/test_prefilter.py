@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from tiaki.screening import detect
-from tiaki.screening.prefilter import LiteralFinder, make_gate, necessary_literals, pattern_set, uncrossable
+from tiaki.screening.prefilter import (
+    LiteralFinder,
+    first_chars,
+    make_gate,
+    necessary_literals,
+    pattern_set,
+    uncrossable,
+    with_first_chars,
+)
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "screening_eval"
 
@@ -47,8 +56,26 @@ def test_gate_finds_every_occurrence() -> None:
 def test_literal_finder_reports_overlapping_and_nested_occurrences() -> None:
     finder = LiteralFinder(["pass", "passport", "port", "absent"])
     found = finder.positions("my passport, his passport and the port")
-    assert found == {"pass": [3, 17], "passport": [3, 17], "port": [7, 21, 34], "absent": []}
+    assert found == {"pass": [3, 17], "passport": [3, 17], "port": [7, 21, 34]}  # "absent" is absent
     assert LiteralFinder([]).positions("anything") == {}
+
+
+def test_first_characters_of_a_pattern() -> None:
+    assert first_chars(r"\b(?:passports?|visa)\b") == {"p", "v"}
+    assert first_chars(r"(?:very\s+)?hard\b") == {"v", "h"}  # an optional start adds the next one
+    assert first_chars(r"[a-c]x|(?<!\w)y") == {"a", "b", "c", "y"}
+    assert first_chars(r"\w+ing") is None  # a category: unbounded
+    assert first_chars(r"(?:x)?") is None  # can match nothing
+
+
+def test_first_character_look_ahead_changes_no_match() -> None:
+    parts = [r"\bkept (?:my|our) passports?\b", r"\b(?:took|seized) (?:\w+ )?phones?\b", r"no ?pay\b"]
+    text = "they kept our passports and took all phones, no pay, nopay; xkept my passport"
+    plain = re.compile("|".join(parts))
+    fast = re.compile(with_first_chars(parts, [first_chars(p) for p in parts]))
+    assert fast.pattern.startswith("(?=[")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert with_first_chars(["a", r"\w"], [first_chars("a"), first_chars(r"\w")]) == r"a|\w"
 
 
 def test_pattern_set_keeps_each_alternatives_gate_and_cuts_down_to_a_subset() -> None:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
 from tiaki.screening.normalise import MappedText, normalise
-from tiaki.screening.prefilter import Gate, LiteralFinder, PatternSet
+from tiaki.screening.prefilter import LiteralFinder, PatternSet
 from tiaki.screening.rules import CONTEXT_SUFFIX, CueRules, RuleSet, load_all_rules, ruleset_version
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
@@ -111,6 +111,21 @@ class _Clauses:
         self._text = text
         self._starts: list[int] | None = None
         self._ends: list[int] = []
+        self._searched: dict[tuple[int, int, int], bool] = {}  # see holds
+
+    def holds(self, cues: PatternSet, start: int, end: int) -> bool:
+        """Whether `cues` occur in the sentence of a match, at most SENTENCE_REACH characters away.
+
+        Asked only for matches that survive every other check, and answered once per sentence; a
+        sentence is short, so the cue list runs whole (gating it by its many words costs more).
+        """
+        s_start, s_end = self.around(start, end)
+        s_start, s_end = max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH)
+        key = (id(cues), s_start, s_end)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = cues.regex.search(self._text, s_start, s_end) is not None
+        return found
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         if self._starts is None:
@@ -192,30 +207,34 @@ class _Windows:
         self._text = text
         self._enabled = enabled
         self._splits: dict[str, tuple[list[int], list[int]]] = {}
-        self._hits: dict[str, list[int]] = {}
+        # Positions of the literals found in the text; `_covered` are the literals looked for (a
+        # literal covered but not in `_found` does not occur).
+        self._found: dict[str, list[int]] = {}
+        self._covered: set[str] = set()
+        # ids of the pattern sets all of whose literals were looked for (see LiteralFinder.covers)
+        self._covered_sets: frozenset[int] = frozenset()
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
-        if self._enabled and finder is not None and not finder.literals <= self._hits.keys():
-            self._hits.update(finder.positions(self._text))
+        if self._enabled and finder is not None and not finder.covers <= self._covered_sets:
+            for lit, positions in finder.positions(self._text).items():
+                self._found.setdefault(lit, positions)
+            self._covered |= finder.literals
+            self._covered_sets |= finder.covers
 
-    def _literal_hits(self, gate: Gate) -> list[int]:
-        # Rule sets share many literals between patterns: find each one once per text (usually all at
-        # once through find_literals; one by one here for any literal that was not).
-        text, cache = self._text, self._hits
-        found: list[int] = []
-        for lit in gate.literals:
-            positions = cache.get(lit)
-            if positions is None:
-                positions = []
+    def _positions(self, lit: str) -> list[int]:
+        positions = self._found.get(lit)
+        if positions is None:
+            positions = []
+            if lit not in self._covered:  # not looked for in one pass: search for it alone
+                text = self._text
                 i = text.find(lit)
                 while i >= 0:
                     positions.append(i)
                     i = text.find(lit, i + 1)
-                cache[lit] = positions
-            if positions:
-                found.extend(positions)
-        return found
+                self._found[lit] = positions
+                self._covered.add(lit)
+        return positions
 
     def _sentence_splits(self, separators: str) -> tuple[list[int], list[int]]:
         splits = self._splits.get(separators)
@@ -227,35 +246,65 @@ class _Windows:
             splits = self._splits[separators] = (starts, ends)
         return splits
 
-    def plan(self, patterns: PatternSet | None) -> tuple[re.Pattern[str] | None, list[tuple[int, int]]]:
-        """The alternation of the patterns that can match this text, and the spans to run it on."""
+    def _mask(self, patterns: PatternSet) -> tuple[int, list[int]]:
+        """Which parts of a pattern set can match here (bit mask), and where their literals occur."""
+        mask = patterns.always
+        hits: list[int] = []
+        index = patterns.index
+        if id(patterns) in self._covered_sets:
+            # Every literal was looked for: those not found do not occur. Walk the shorter of the two.
+            found = self._found
+            if len(found) < len(index):
+                for lit, positions in found.items():
+                    bits = index.get(lit)
+                    if bits and positions:
+                        mask |= bits
+                        hits.extend(positions)
+            else:
+                for lit, bits in index.items():
+                    occurrences = found.get(lit)
+                    if occurrences:
+                        mask |= bits
+                        hits.extend(occurrences)
+            return mask, hits
+        for lit, bits in index.items():
+            positions = self._positions(lit)
+            if positions:
+                mask |= bits
+                hits.extend(positions)
+        return mask, hits
+
+    def plan_parts(self, patterns: PatternSet | None) -> tuple[int, list[tuple[int, int]]]:
+        """Which parts of a pattern set can match this text (bit mask), and the spans to run them on."""
         if patterns is None:
-            return None, []
+            return 0, []
         whole = [(0, len(self._text))]
         if not self._enabled:
-            return patterns.regex, whole
-        mask = 0
-        hits: list[int] = []
+            return (1 << len(patterns.parts)) - 1, whole
+        mask, hits = self._mask(patterns)
+        if not mask or mask & patterns.always:
+            return mask, whole if mask else []
+        # Sentence separators that none of the chosen parts can cross.
         separators: str | None = None
         for i, gate in enumerate(patterns.gates):
-            if gate is None:
-                mask |= 1 << i
-                separators = ""
-                continue
-            found = self._literal_hits(gate)
-            if found:
-                mask |= 1 << i
-                hits.extend(found)
-                if separators is None:
-                    separators = gate.separators
-                elif separators:
-                    separators = "".join(ch for ch in separators if ch in gate.separators)
-        if not mask:
-            return None, []
-        regex = patterns.subset(mask)
+            if mask >> i & 1 and gate is not None:
+                separators = (
+                    gate.separators
+                    if separators is None
+                    else ("".join(ch for ch in separators if ch in gate.separators))
+                )
+                if not separators:
+                    return mask, whole
         if not separators:
-            return regex, whole
-        return regex, self._sentences_around(hits, separators)
+            return mask, whole
+        return mask, self._sentences_around(hits, separators)
+
+    def plan(self, patterns: PatternSet | None) -> tuple[re.Pattern[str] | None, list[tuple[int, int]]]:
+        """The alternation of the patterns that can match this text, and the spans to run it on."""
+        mask, spans = self.plan_parts(patterns)
+        if patterns is None or not mask:
+            return None, []
+        return patterns.subset(mask), spans
 
     def _sentences_around(self, hits: list[int], separators: str) -> list[tuple[int, int]]:
         starts, ends = self._sentence_splits(separators)
@@ -289,7 +338,7 @@ def _scan(
     exclude: re.Pattern[str] | None,
     negatable: bool,
     context: bool,
-    sentence_exclude: re.Pattern[str] | None,
+    sentence_exclude: PatternSet | None,
     sentences: _Clauses,
 ) -> list[tuple[int, int]]:
     """Spans where `regex` matches on word boundaries and no exclusion, "if" or negation cue cancels it."""
@@ -325,7 +374,7 @@ def _scan_window(
     exclude: re.Pattern[str] | None,
     negatable: bool,
     context: bool,
-    sentence_exclude: re.Pattern[str] | None,
+    sentence_exclude: PatternSet | None,
     sentences: _Clauses,
 ) -> list[tuple[int, int]]:
     spans = []
@@ -337,14 +386,12 @@ def _scan_window(
             c_start, c_end = clauses.around(start, end)
             if exclude is not None and exclude.search(text, c_start, c_end):
                 continue
-            if sentence_exclude is not None:
-                s_start, s_end = sentences.around(start, end)
-                s_start, s_end = max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH)
-                if sentence_exclude.search(text, s_start, s_end):
-                    continue
             if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
                 continue
             if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
+                continue
+            # Last: the sentence's cue lists are the longest search.
+            if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
                 continue
         spans.append((start, end))
     return spans
@@ -386,23 +433,28 @@ def find_matches(
     found: list[_Match] = []
     for ind in rules.indicators:
         for patterns, affirmative in ((ind.negative_set, False), (ind.affirmative_set, True)):
-            regex, spans = windows.plan(patterns)
-            if regex is None:
+            mask, spans = windows.plan_parts(patterns)
+            if patterns is None or not mask:
                 continue
-            for start, end in _scan(
-                regex,
-                text,
-                spans,
-                clauses,
-                boundaries,
-                rules,
-                exclude=ind.exclude,
-                negatable=affirmative,
-                context=context,
-                sentence_exclude=ind.sentence_exclude,
-                sentences=sentences,
-            ):
-                found.append(_Match(ind.code, start, end))
+            # Each part runs on its own (precompiled): an alternation of just the parts that can match
+            # would need compiling for every new combination, and rule sets have thousands of them.
+            for i, regex in enumerate(patterns.compiled):
+                if not mask >> i & 1:
+                    continue
+                for start, end in _scan(
+                    regex,
+                    text,
+                    spans,
+                    clauses,
+                    boundaries,
+                    rules,
+                    exclude=ind.exclude,
+                    negatable=affirmative,
+                    context=context,
+                    sentence_exclude=ind.sentence_exclude,
+                    sentences=sentences,
+                ):
+                    found.append(_Match(ind.code, start, end))
     return found
 
 

@@ -47,8 +47,9 @@ class IndicatorRules:
     negative: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
     # Counter-evidence anywhere in the match's sentence, across clause breaks ("the door is locked at
-    # night, but everyone has a key"; "I could not call home because my phone broke").
-    sentence_exclude: re.Pattern[str] | None = None
+    # night, but everyone has a key"; "I could not call home because my phone broke"), gated like the
+    # patterns: on a given text only the cues whose words occur in it are searched.
+    sentence_exclude: PatternSet | None = None
     # The same patterns with a keyword prefilter per alternative (see prefilter.py).
     affirmative_set: PatternSet | None = None
     negative_set: PatternSet | None = None
@@ -234,7 +235,9 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
                 affirmative=affirmative_set.regex if affirmative_set else None,
                 negative=negative_set.regex if negative_set else None,
                 exclude=_compile(table.get("exclude"), terms, f"{where}.exclude"),
-                sentence_exclude=_compile(table.get("sentence_exclude"), terms, f"{where}.sentence_exclude"),
+                sentence_exclude=_compile_set(
+                    table.get("sentence_exclude"), terms, f"{where}.sentence_exclude"
+                ),
                 affirmative_set=affirmative_set,
                 negative_set=negative_set,
             )
