@@ -251,27 +251,22 @@ class _Windows:
         mask = patterns.always
         hits: list[int] = []
         index = patterns.index
-        if id(patterns) in self._covered_sets:
-            # Every literal was looked for: those not found do not occur. Walk the shorter of the two.
-            found = self._found
-            if len(found) < len(index):
-                for lit, positions in found.items():
-                    bits = index.get(lit)
-                    if bits and positions:
-                        mask |= bits
-                        hits.extend(positions)
-            else:
-                for lit, bits in index.items():
-                    occurrences = found.get(lit)
-                    if occurrences:
-                        mask |= bits
-                        hits.extend(occurrences)
+        covered = id(patterns) in self._covered_sets
+        if covered and len(self._found) < len(index):
+            # Few literals occur in a text: walk those rather than every literal of the set.
+            for lit, positions in self._found.items():
+                bits = index.get(lit)
+                if bits and positions:
+                    mask |= bits
+                    hits.extend(positions)
             return mask, hits
+        # Covered: a literal not found does not occur; otherwise look for it alone.
+        lookup = self._found.get if covered else self._positions
         for lit, bits in index.items():
-            positions = self._positions(lit)
-            if positions:
+            occurrences = lookup(lit)
+            if occurrences:
                 mask |= bits
-                hits.extend(positions)
+                hits.extend(occurrences)
         return mask, hits
 
     def plan_parts(self, patterns: PatternSet | None) -> tuple[int, list[tuple[int, int]]]:

@@ -112,13 +112,21 @@ def _node(op: Any, av: Any) -> _Req:
     return None
 
 
-def necessary_literals(pattern: str) -> frozenset[str] | None:
-    """Literals of which every match of `pattern` contains at least one, or None if unknown."""
+def _parse(pattern: str) -> Any:
+    """The parse tree of a pattern we can analyse (None: invalid, or flags that change matching)."""
     try:
         parsed = sre_parse.parse(pattern)
     except re.error:
         return None
     if parsed.state.flags & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_VERBOSE):
+        return None
+    return parsed
+
+
+def necessary_literals(pattern: str) -> frozenset[str] | None:
+    """Literals of which every match of `pattern` contains at least one, or None if unknown."""
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     req = _sequence(parsed)
     if req is None or "" in req:
@@ -181,13 +189,8 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     it tries the whole pattern at every position; a look-ahead on these characters restores the scan
     (about twice as fast on our rule alternations) without changing any match.
     """
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_VERBOSE):
-        return None
-    first = _first(parsed)
+    parsed = _parse(pattern)
+    first = None if parsed is None else _first(parsed)
     if first is None or first[1] or not first[0] or len(first[0]) > MAX_FIRST_CHARS:
         return None
     return first[0]
