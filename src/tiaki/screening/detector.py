@@ -326,69 +326,34 @@ def _scan(
     regex: re.Pattern[str],
     text: str,
     windows: list[tuple[int, int]],
-    clauses: _Clauses,
-    boundaries: _Boundaries,
+    state: _TextState,
     rules: RuleSet,
     *,
     exclude: re.Pattern[str] | None,
     negatable: bool,
     context: bool,
     sentence_exclude: PatternSet | None,
-    sentences: _Clauses,
 ) -> list[tuple[int, int]]:
     """Spans where `regex` matches on word boundaries and no exclusion, "if" or negation cue cancels it."""
+    clauses, boundaries, _windows, sentences = state
     spans = []
     for lo, hi in windows:
-        spans.extend(
-            _scan_window(
-                regex,
-                text,
-                lo,
-                hi,
-                clauses,
-                boundaries,
-                rules,
-                exclude,
-                negatable,
-                context,
-                sentence_exclude,
-                sentences,
-            )
-        )
-    return spans
-
-
-def _scan_window(
-    regex: re.Pattern[str],
-    text: str,
-    lo: int,
-    hi: int,
-    clauses: _Clauses,
-    boundaries: _Boundaries,
-    rules: RuleSet,
-    exclude: re.Pattern[str] | None,
-    negatable: bool,
-    context: bool,
-    sentence_exclude: PatternSet | None,
-    sentences: _Clauses,
-) -> list[tuple[int, int]]:
-    spans = []
-    for m in regex.finditer(text, lo, hi):
-        start, end = m.span()
-        if end <= start or not boundaries.ok(start, end):
-            continue
-        if context:
-            c_start, c_end = clauses.around(start, end)
-            if exclude is not None and exclude.search(text, c_start, c_end):
+        for m in regex.finditer(text, lo, hi):
+            start, end = m.span()
+            if end <= start or not boundaries.ok(start, end):
                 continue
-            if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
-                continue
-            if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
-                continue
-            # Last: the sentence's cue lists are the longest search.
-            if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
-                continue
-        spans.append((start, end))
+            if context:
+                c_start, c_end = clauses.around(start, end)
+                if exclude is not None and exclude.search(text, c_start, c_end):
+                    continue
+                if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
+                    continue
+                if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
+                    continue
+                # Last: the sentence's cue lists are the longest search.
+                if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
+                    continue
+            spans.append((start, end))
     return spans
 
 
@@ -424,7 +389,8 @@ def find_matches(
     baseline the evaluation compares against. `prefilter=False` runs every pattern even when its
     keywords are absent (same results, slower: the equivalence tests use it).
     """
-    clauses, boundaries, windows, sentences = state or _text_state(rules, text, prefilter)
+    state = state or _text_state(rules, text, prefilter)
+    windows = state.windows
     found: list[_Match] = []
     for ind in rules.indicators:
         for patterns, affirmative in ((ind.negative_set, False), (ind.affirmative_set, True)):
@@ -440,14 +406,12 @@ def find_matches(
                     regex,
                     text,
                     spans,
-                    clauses,
-                    boundaries,
+                    state,
                     rules,
                     exclude=ind.exclude,
                     negatable=affirmative,
                     context=context,
                     sentence_exclude=ind.sentence_exclude,
-                    sentences=sentences,
                 ):
                     found.append(_Match(ind.code, start, end))
     return found
