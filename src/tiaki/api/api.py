@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tiaki.api.auth import AUTH
+from tiaki.api.parser import TextParser
 from tiaki.api.throttle import CallerRateThrottle
 from tiaki.governance import policy, security_log
 
@@ -17,6 +18,7 @@ api = NinjaAPI(
     description="Partner API of Tiaki. Every endpoint needs an API key or a verified staff session; "
     "what a caller sees is decided by the same policy layer as the web pages.",
     auth=AUTH,
+    parser=TextParser(),
     throttle=[CallerRateThrottle()],
     urls_namespace="api",
     # No Swagger UI: it would pull scripts the CSP forbids. The schema itself is public and holds no data.

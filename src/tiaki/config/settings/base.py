@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "tiaki.web.middleware.RefuseNulMiddleware",
     "tiaki.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
