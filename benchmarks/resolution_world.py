@@ -126,6 +126,13 @@ def main() -> None:
     parser.add_argument("--world", type=Path, help="an existing `tiaki world` output directory")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--extra-column",
+        action="append",
+        default=[],
+        dest="extra_columns",
+        help="also compare this mentions.csv column (e.g. role), as `tiaki resolve --extra-column`",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         world = args.world or Path(tmp) / "world"
@@ -146,7 +153,10 @@ def main() -> None:
             )
         out = Path(tmp) / "clusters.csv"
         started = time.monotonic()
-        subprocess.run([*TIAKI, "resolve", str(world / "mentions.csv"), "--out", str(out)], check=True)
+        extra = [arg for column in args.extra_columns for arg in ("--extra-column", column)]
+        subprocess.run(
+            [*TIAKI, "resolve", str(world / "mentions.csv"), "--out", str(out), *extra], check=True
+        )
         seconds = time.monotonic() - started
         mentions = pd.read_csv(world / "mentions.csv", dtype=str, keep_default_na=False)
         truth = pd.read_csv(world / "ground_truth" / "mention_entity.csv", dtype=str)
@@ -170,7 +180,8 @@ def main() -> None:
         f"world: {len(frame):,} mentions of {frame['entity_id'].nunique():,} people;"
         f" resolve took {seconds:.1f}s"
     )
-    ours = report("tiaki resolve", frame["entity_id"].to_numpy(), frame["cluster_id"].to_numpy(), by)
+    label = "tiaki resolve" + "".join(f" --extra-column {c}" for c in args.extra_columns)
+    ours = report(label, frame["entity_id"].to_numpy(), frame["cluster_id"].to_numpy(), by)
     # Baseline: mentions with the same case-folded name (or, without a name, the same phone) are one person.
     key = frame["name"].str.casefold().str.strip()
     key = key.where(key != "", "phone:" + frame["phone"].str.replace(r"\D", "", regex=True))
