@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from tiaki.screening import detect
+from tiaki.screening.detector import _Windows
 from tiaki.screening.prefilter import (
     LiteralFinder,
     first_chars,
+    further_literals,
+    literal_finder,
     make_gate,
     necessary_literals,
     pattern_set,
@@ -84,6 +87,34 @@ def test_pattern_set_keeps_each_alternatives_gate_and_cuts_down_to_a_subset() ->
     assert [g.literals if g else None for g in patterns.gates] == [(" passport",), ("no ",), ("ing",)]
     assert patterns.subset(0b101).pattern == r"\btook (?:my|our) passports?\b|\w+ing"
     assert patterns.subset(0b111) is patterns.regex
+
+
+def test_further_literals_are_the_other_words_every_match_needs() -> None:
+    pattern = r"\bkept\s+(?:my|our)\s+passports?\b"
+    gate = make_gate(necessary_literals(pattern), ".")
+    assert gate is not None and gate.literals == ("passport",)
+    assert further_literals(pattern, gate) == (("kept",),)
+    # Sets of one- or two-character literals are in almost every sentence: not worth checking.
+    assert further_literals(r"\bno\s+paid\s+leave\b", make_gate(frozenset({"leave"}), ".")) == (
+        ("paid",),
+    )
+
+
+def test_a_part_runs_only_on_the_sentences_holding_every_literal_it_needs() -> None:
+    patterns = pattern_set([r"\bkept\s+(?:my|our)\s+passports?\b", r"\bno phone\b"])
+    assert patterns is not None
+    finder = literal_finder([patterns])
+
+    def plan(text: str) -> list[tuple[int, list[tuple[int, int]]]]:
+        windows = _Windows(text, True)
+        windows.find_literals(finder)
+        return windows.plan_each(patterns)
+
+    # "kept" and "passport" occur, but never in one sentence: the passport pattern does not run.
+    assert plan("they kept the keys. my passport is at home. no phone here.") == [(1, [(43, 57)])]
+    text = "no phone. the boss kept our passports. i kept quiet."
+    assert plan(text) == [(0, [(9, 37)]), (1, [(0, 8)])]
+    assert detect(text, "en") == detect(text, "en", prefilter=False)
 
 
 def _labelled_texts() -> list[str]:

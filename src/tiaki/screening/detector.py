@@ -6,6 +6,7 @@ import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -213,12 +214,22 @@ class _Windows:
         self._covered: set[str] = set()
         # ids of the pattern sets all of whose literals were looked for (see LiteralFinder.covers)
         self._covered_sets: frozenset[int] = frozenset()
+        # (literal, separators) -> the sentences holding the literal (see _in_sentences)
+        self._lit_sentences: dict[tuple[str, str], frozenset[int] | set[int]] = {}
+        # id of a covered pattern set -> its parts opened by literals of this text -> those literals
+        self._opened: dict[int, dict[int, list[str]]] = {}
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
         if self._enabled and finder is not None and not finder.covers <= self._covered_sets:
             for lit, positions in finder.positions(self._text).items():
                 self._found.setdefault(lit, positions)
+                # Which parts of which pattern sets this literal opens (gathered once per text here,
+                # so plan_each need not look at every literal of every set).
+                for set_id, parts in finder.opens.get(lit, ()):
+                    opened = self._opened.setdefault(set_id, {})
+                    for i in parts:
+                        opened.setdefault(i, []).append(lit)
             self._covered |= finder.literals
             self._covered_sets |= finder.covers
 
@@ -294,6 +305,55 @@ class _Windows:
             return mask, whole
         return mask, self._sentences_around(hits, separators)
 
+    def plan_each(self, patterns: PatternSet) -> list[tuple[int, list[tuple[int, int]]]]:
+        """Each part that can match this text, with the sentences where it can.
+
+        Per part, not per set: a part runs only on the sentences holding one of its own gate literals and
+        one literal of each of its further sets (PatternSet.further); of the sentences that hold some
+        literal of a set, few hold what one part needs.
+        """
+        whole = [(0, len(self._text))]
+        if not self._enabled:
+            return [(i, whole) for i in range(len(patterns.parts))]
+        plan = [(i, whole) for i in patterns.always_parts]
+        if id(patterns) in self._covered_sets:
+            opened = self._opened.get(id(patterns), {})
+        else:
+            opened = {}
+            for lit, parts in patterns.parts_of.items():
+                if self._positions(lit):
+                    for i in parts:
+                        opened.setdefault(i, []).append(lit)
+        for i in sorted(opened):
+            separators = patterns.separators[i]
+            further = patterns.further[i]
+            if not separators:
+                if all(any(self._positions(lit) for lit in req) for req in further):
+                    plan.append((i, whole))
+                continue
+            sentences = self._in_sentences(opened[i], separators)
+            for req in further:
+                if not sentences:
+                    break
+                sentences = sentences & self._in_sentences(req, separators)
+            if sentences:
+                plan.append((i, self._windows_of(sentences, separators)))
+        return plan
+
+    def _in_sentences(self, literals: Iterable[str], separators: str) -> set[int]:
+        """The sentences (indexes, split on separators) holding one of the literals."""
+        out: set[int] = set()
+        for lit in literals:
+            key = (lit, separators)
+            ids = self._lit_sentences.get(key)
+            if ids is None:
+                positions = self._positions(lit)
+                ids = self._lit_sentences[key] = (
+                    self._sentence_ids(positions, separators) if positions else frozenset()
+                )
+            out |= ids
+        return out
+
     def plan(self, patterns: PatternSet | None) -> tuple[re.Pattern[str] | None, list[tuple[int, int]]]:
         """The alternation of the patterns that can match this text, and the spans to run it on."""
         mask, spans = self.plan_parts(patterns)
@@ -302,14 +362,22 @@ class _Windows:
         return patterns.subset(mask), spans
 
     def _sentences_around(self, hits: list[int], separators: str) -> list[tuple[int, int]]:
+        return self._windows_of(self._sentence_ids(hits, separators), separators)
+
+    def _sentence_ids(self, positions: list[int], separators: str) -> frozenset[int]:
+        """Which sentences (split on separators) the positions fall in, by index."""
+        _starts, ends = self._sentence_splits(separators)
+        return frozenset(bisect.bisect_right(ends, pos) for pos in positions)
+
+    def _windows_of(self, sentences: Set[int], separators: str) -> list[tuple[int, int]]:
+        """The spans of the given sentences, neighbours joined (no match crosses the separator anyway)."""
         starts, ends = self._sentence_splits(separators)
-        chosen = sorted({bisect.bisect_right(ends, pos) for pos in hits})
         windows: list[tuple[int, int]] = []
         previous = -2
-        for i in chosen:
+        for i in sorted(sentences):
             lo = ends[i - 1] if i else 0
             hi = starts[i] if i < len(starts) else len(self._text)
-            if i == previous + 1:  # neighbouring sentences: one window (no match crosses the separator)
+            if i == previous + 1:
                 windows[-1] = (windows[-1][0], hi)
             else:
                 windows.append((lo, hi))
@@ -394,16 +462,13 @@ def find_matches(
     found: list[_Match] = []
     for ind in rules.indicators:
         for patterns, affirmative in ((ind.negative_set, False), (ind.affirmative_set, True)):
-            mask, spans = windows.plan_parts(patterns)
-            if patterns is None or not mask:
+            if patterns is None:
                 continue
             # Each part runs on its own (precompiled): an alternation of just the parts that can match
             # would need compiling for every new combination, and rule sets have thousands of them.
-            for i, regex in enumerate(patterns.compiled):
-                if not mask >> i & 1:
-                    continue
+            for i, spans in windows.plan_each(patterns):
                 for start, end in _scan(
-                    regex,
+                    patterns.compiled[i],
                     text,
                     spans,
                     state,

@@ -62,12 +62,20 @@ def _class_chars(items: Any) -> frozenset[str] | None:
 
 def _sequence(items: Any) -> _Req:
     best: _Req = None
+    for req in _sequence_sets(items):
+        best = _better(best, req)
+    return best
+
+
+def _sequence_sets(items: Any) -> list[frozenset[str]]:
+    """Every necessary-literal set found along a sequence: each is needed, so together they are too."""
+    found: list[frozenset[str]] = []
     run: set[str] = {""}
 
     def close_run() -> None:
-        nonlocal best, run
+        nonlocal run
         if run != {""} and all(run):
-            best = _better(best, frozenset(run))
+            found.append(frozenset(run))
         run = {""}
 
     for op, av in items:
@@ -84,9 +92,11 @@ def _sequence(items: Any) -> _Req:
         if op is sre_c.AT:
             continue  # zero-width: the literals on both sides are still adjacent in the text
         close_run()
-        best = _better(best, _node(op, av))
+        req = _node(op, av)
+        if req is not None:
+            found.append(req)
     close_run()
-    return best
+    return found
 
 
 def _node(op: Any, av: Any) -> _Req:
@@ -132,6 +142,38 @@ def necessary_literals(pattern: str) -> frozenset[str] | None:
     if req is None or "" in req:
         return None
     return req
+
+
+# Besides its gate, a part may need literals from up to this many further sets (see further_literals).
+MAX_FURTHER = 2
+
+
+def further_literals(pattern: str, gate: Gate | None) -> tuple[tuple[str, ...], ...]:
+    """Other literal sets every match needs besides the gate's (e.g. "passport" in "kept ... passport").
+
+    A part runs only on sentences holding a literal of its gate *and* one of each further set; at most
+    MAX_FURTHER sets, the most selective, and none whose literals hold a separator of the gate (they could
+    be cut by the sentence split) or are shorter than three characters (found in almost every sentence).
+    """
+    parsed = _parse(pattern)
+    if parsed is None or gate is None:
+        return ()
+    chosen = frozenset(gate.literals)
+    sets = []
+    for req in _sequence_sets(parsed):
+        minimal = frozenset(lit for lit in req if not any(o != lit and o in lit for o in req))
+        if (
+            not minimal
+            or minimal == chosen
+            or len(minimal) > MAX_SET
+            or min(map(len, minimal)) < 3
+            or any(ch in lit for lit in minimal for ch in gate.separators)
+        ):
+            continue
+        if minimal not in sets:
+            sets.append(minimal)
+    sets.sort(key=_key, reverse=True)
+    return tuple(tuple(sorted(req)) for req in sets[:MAX_FURTHER])
 
 
 # A first-character class larger than this is not worth a look-ahead.
@@ -380,6 +422,25 @@ class PatternSet:
     firsts: tuple[frozenset[str] | None, ...] = ()
     # Each part compiled on its own (with its first-character look-ahead).
     compiled: tuple[re.Pattern[str], ...] = ()
+    # Each part's further literal sets (see further_literals), all of which a sentence must also hold.
+    further: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    @functools.cached_property
+    def always_parts(self) -> tuple[int, ...]:
+        """Indexes of the parts without a gate (the bits of `always`)."""
+        return tuple(i for i in range(len(self.parts)) if self.always >> i & 1)
+
+    @functools.cached_property
+    def parts_of(self) -> dict[str, tuple[int, ...]]:
+        """Each gate literal's parts, by index (the bits of `index`)."""
+        return {
+            lit: tuple(i for i in range(len(self.parts)) if bits >> i & 1) for lit, bits in self.index.items()
+        }
+
+    @functools.cached_property
+    def separators(self) -> tuple[str, ...]:
+        """Each part's uncrossable separators ("" when it runs on the whole text)."""
+        return tuple(gate.separators if gate is not None else "" for gate in self.gates)
 
     def subset(self, mask: int) -> re.Pattern[str]:
         """The alternation of the parts whose bit is set in `mask` (all bits set: the full regex)."""
@@ -414,7 +475,8 @@ def pattern_set(parts: list[str]) -> PatternSet | None:
     compiled = tuple(
         re.compile(with_first_chars([part], [first])) for part, first in zip(parts, firsts, strict=True)
     )
-    return PatternSet(regex, tuple(parts), gates, index, always, firsts, compiled)
+    further = tuple(further_literals(part, gate) for part, gate in zip(parts, gates, strict=True))
+    return PatternSet(regex, tuple(parts), gates, index, always, firsts, compiled, further)
 
 
 class LiteralFinder:
@@ -426,9 +488,15 @@ class LiteralFinder:
 
     def __init__(self, literals: Iterable[str], covers: Iterable[PatternSet] = ()) -> None:
         self.literals = frozenset(literals)
+        covers = list(covers)
         # The pattern sets whose every gate literal is among `literals` (by id: sets live as long as the
         # cached rules that hold them).
         self.covers = frozenset(id(ps) for ps in covers)
+        # Each gate literal's (pattern set id, parts it opens) in the covered sets.
+        self.opens: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        for ps in covers:
+            for lit, parts in ps.parts_of.items():
+                self.opens.setdefault(lit, []).append((id(ps), parts))
         self._automaton: Any = ahocorasick.Automaton()
         for lit in self.literals:
             self._automaton.add_word(lit, len(lit))
@@ -449,4 +517,5 @@ class LiteralFinder:
 def literal_finder(pattern_sets: Iterable[PatternSet | None]) -> LiteralFinder:
     """One finder for the literals of every gate in the given pattern sets."""
     sets = [ps for ps in pattern_sets if ps is not None]
-    return LiteralFinder((lit for ps in sets for lit in ps.index), covers=sets)
+    further = {lit for ps in sets for part in ps.further for req in part for lit in req}
+    return LiteralFinder({lit for ps in sets for lit in ps.index} | further, covers=sets)
