@@ -101,8 +101,9 @@ def test_further_literals_are_the_other_words_every_match_needs() -> None:
 
 
 def test_a_part_runs_only_on_the_sentences_holding_every_literal_it_needs() -> None:
-    patterns = pattern_set([r"\bkept\s+(?:my|our)\s+passports?\b", r"\bno phone\b"])
-    assert patterns is not None
+    # The leading optional word leaves this part without prefix literals: it is run on sentences.
+    patterns = pattern_set([r"(?:\w+\s)?kept\s+(?:my|our)\s+passports?\b", r"(?:\w+\s)?no phone\b"])
+    assert patterns is not None and patterns.prefixes == (None, None)
     finder = literal_finder([patterns])
 
     def plan(text: str) -> list[tuple[int, list[tuple[int, int]]]]:
@@ -115,6 +116,15 @@ def test_a_part_runs_only_on_the_sentences_holding_every_literal_it_needs() -> N
     text = "no phone. the boss kept our passports. i kept quiet."
     assert plan(text) == [(0, [(9, 37)]), (1, [(0, 8)])]
     assert detect(text, "en") == detect(text, "en", prefilter=False)
+
+
+def test_a_part_with_prefix_literals_is_tried_only_where_they_occur() -> None:
+    patterns = pattern_set([r"\bkept\s+(?:my|our)\s+passports?\b", r"\b(?:no|lost) phone\b"])
+    assert patterns is not None and patterns.prefixes == (("kept",), ("lost phone", "no phone"))
+    windows = _Windows("no phone. the boss kept our passports. i kept quiet, no phone.", True)
+    windows.find_literals(literal_finder([patterns]))
+    assert windows.anchored(patterns) == [(0, [19, 41]), (1, [0, 53])]
+    assert windows.plan_each(patterns) == []  # both parts are anchored
 
 
 def _labelled_texts() -> list[str]:

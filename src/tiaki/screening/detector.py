@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -218,6 +218,8 @@ class _Windows:
         self._lit_sentences: dict[tuple[str, str], frozenset[int] | set[int]] = {}
         # id of a covered pattern set -> its parts opened by literals of this text -> those literals
         self._opened: dict[int, dict[int, list[str]]] = {}
+        # id of a covered pattern set -> its parts with prefix literals -> those that occur here
+        self._anchors: dict[int, dict[int, list[str]]] = {}
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
@@ -230,8 +232,35 @@ class _Windows:
                     opened = self._opened.setdefault(set_id, {})
                     for i in parts:
                         opened.setdefault(i, []).append(lit)
+                for set_id, parts in finder.starts.get(lit, ()):
+                    anchors = self._anchors.setdefault(set_id, {})
+                    for i in parts:
+                        anchors.setdefault(i, []).append(lit)
             self._covered |= finder.literals
             self._covered_sets |= finder.covers
+
+    def anchored(self, patterns: PatternSet) -> list[tuple[int, list[int]]]:
+        """The parts with prefix literals that occur here, each with where they occur (sorted).
+
+        Every match of such a part starts with one of its prefixes, so it is tried there and nowhere
+        else (plan_each leaves these parts out). Only for sets the literal finder covers.
+        """
+        anchors = self._anchors.get(id(patterns))
+        if not anchors:
+            return []
+        found = self._found
+        present = found.keys()
+        needs = patterns.needs
+        out = []
+        for i, prefixes in sorted(anchors.items()):
+            # Every literal set the part needs must occur somewhere in the text too.
+            if any(present.isdisjoint(req) for req in needs[i]):
+                continue
+            if len(prefixes) == 1:
+                out.append((i, found[prefixes[0]]))
+            else:
+                out.append((i, sorted({pos for lit in prefixes for pos in found[lit]})))
+        return out
 
     def _positions(self, lit: str) -> list[int]:
         positions = self._found.get(lit)
@@ -306,7 +335,8 @@ class _Windows:
         return mask, self._sentences_around(hits, separators)
 
     def plan_each(self, patterns: PatternSet) -> list[tuple[int, list[tuple[int, int]]]]:
-        """Each part that can match this text, with the sentences where it can.
+        """Each part that can match this text, with the sentences where it can (parts run from their
+        prefixes are in `anchored` instead, for sets the literal finder covers).
 
         Per part, not per set: a part runs only on the sentences holding one of its own gate literals and
         one literal of each of its further sets (PatternSet.further); of the sentences that hold some
@@ -401,28 +431,51 @@ def _scan(
     negatable: bool,
     context: bool,
     sentence_exclude: PatternSet | None,
+    starts: list[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Spans where `regex` matches on word boundaries and no exclusion, "if" or negation cue cancels it."""
     clauses, boundaries, _windows, sentences = state
     spans = []
-    for lo, hi in windows:
-        for m in regex.finditer(text, lo, hi):
-            start, end = m.span()
-            if end <= start or not boundaries.ok(start, end):
+    for start, end in _raw_matches(regex, text, windows, starts):
+        if end <= start or not boundaries.ok(start, end):
+            continue
+        if context:
+            c_start, c_end = clauses.around(start, end)
+            if exclude is not None and exclude.search(text, c_start, c_end):
                 continue
-            if context:
-                c_start, c_end = clauses.around(start, end)
-                if exclude is not None and exclude.search(text, c_start, c_end):
-                    continue
-                if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
-                    continue
-                if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
-                    continue
-                # Last: the sentence's cue lists are the longest search.
-                if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
-                    continue
-            spans.append((start, end))
+            if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
+                continue
+            if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
+                continue
+            # Last: the sentence's cue lists are the longest search.
+            if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
+                continue
+        spans.append((start, end))
     return spans
+
+
+def _raw_matches(
+    regex: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int] | None
+) -> Iterator[tuple[int, int]]:
+    """The spans `regex.finditer` gives in each window.
+
+    With `starts` (sorted places where the pattern's prefix literals occur, so every match begins at one
+    of them) the windows are not used: the pattern is tried at those places only, over the whole text,
+    giving the spans finditer gives over the whole text, without walking it.
+    """
+    if starts is None:
+        for lo, hi in windows:
+            for found in regex.finditer(text, lo, hi):
+                yield found.span()
+        return
+    after = 0  # finditer's matches do not overlap: the next one starts at or after the last end
+    for pos in starts:
+        if pos < after:
+            continue
+        m = regex.match(text, pos)
+        if m is not None:
+            after = m.end()
+            yield m.span()
 
 
 class _TextState(NamedTuple):
@@ -466,7 +519,11 @@ def find_matches(
                 continue
             # Each part runs on its own (precompiled): an alternation of just the parts that can match
             # would need compiling for every new combination, and rule sets have thousands of them.
-            for i, spans in windows.plan_each(patterns):
+            planned: list[tuple[int, list[tuple[int, int]], list[int] | None]] = [
+                (i, [], starts) for i, starts in windows.anchored(patterns)
+            ]
+            planned.extend((i, spans, None) for i, spans in windows.plan_each(patterns))
+            for i, spans, starts in planned:
                 for start, end in _scan(
                     patterns.compiled[i],
                     text,
@@ -477,6 +534,7 @@ def find_matches(
                     negatable=affirmative,
                     context=context,
                     sentence_exclude=ind.sentence_exclude,
+                    starts=starts,
                 ):
                     found.append(_Match(ind.code, start, end))
     return found

@@ -176,6 +176,54 @@ def further_literals(pattern: str, gate: Gate | None) -> tuple[tuple[str, ...], 
     return tuple(tuple(sorted(req)) for req in sets[:MAX_FURTHER])
 
 
+def _prefixes(items: Any) -> tuple[set[str], bool] | None:
+    """(strings every match of the sequence starts with one of, whether they are the whole match)."""
+    run: set[str] = {""}
+    for op, av in items:
+        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
+            continue  # zero-width: the match still starts with what follows
+        if op is sre_c.LITERAL:
+            run = {s + chr(av) for s in run}
+            continue
+        inner: tuple[set[str], bool] | None = None
+        if op is sre_c.IN:
+            chars = _class_chars(av)
+            inner = (set(chars), True) if chars is not None else None
+        elif op is sre_c.SUBPATTERN and not av[1] & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_VERBOSE):
+            inner = _prefixes(av[3])
+        elif op is sre_c.BRANCH:
+            union: set[str] = set()
+            complete = True
+            for alternative in av[1]:
+                sub = _prefixes(alternative)
+                if sub is None:
+                    inner = None
+                    break
+                union |= sub[0]
+                complete &= sub[1]
+            else:
+                inner = (union, complete)
+        if inner is None or "" in inner[0] or len(run) * len(inner[0]) > MAX_SET:
+            return (run, False) if run != {""} else None
+        run = {s + t for s in run for t in inner[0]}
+        if not inner[1]:
+            return run, False
+    return run, True
+
+
+def prefix_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings every match of `pattern` starts with one of (None if unknown or too short to help).
+
+    A part with prefixes runs only where one of them occurs (regex.match there), not along its sentences.
+    """
+    parsed = _parse(pattern)
+    found = _prefixes(parsed) if parsed is not None else None
+    if found is None or not found[0] or min(map(len, found[0])) < 2:
+        return None
+    # A prefix that starts with another one adds no start position.
+    return tuple(sorted(p for p in found[0] if not any(o != p and p.startswith(o) for o in found[0])))
+
+
 # A first-character class larger than this is not worth a look-ahead.
 MAX_FIRST_CHARS = 200
 _REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", sre_c.MAX_REPEAT))
@@ -424,6 +472,8 @@ class PatternSet:
     compiled: tuple[re.Pattern[str], ...] = ()
     # Each part's further literal sets (see further_literals), all of which a sentence must also hold.
     further: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # Each part's prefix literals (see prefix_literals; None: it is scanned along its windows).
+    prefixes: tuple[tuple[str, ...] | None, ...] = ()
 
     @functools.cached_property
     def always_parts(self) -> tuple[int, ...]:
@@ -436,6 +486,15 @@ class PatternSet:
         return {
             lit: tuple(i for i in range(len(self.parts)) if bits >> i & 1) for lit, bits in self.index.items()
         }
+
+    @functools.cached_property
+    def needs(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """Each part's literal sets (gate and further) of which a text must hold one each to match."""
+        return tuple(
+            ((frozenset(gate.literals),) if gate is not None else ())
+            + tuple(frozenset(req) for req in further)
+            for gate, further in zip(self.gates, self.further or [()] * len(self.gates), strict=True)
+        )
 
     @functools.cached_property
     def separators(self) -> tuple[str, ...]:
@@ -476,7 +535,8 @@ def pattern_set(parts: list[str]) -> PatternSet | None:
         re.compile(with_first_chars([part], [first])) for part, first in zip(parts, firsts, strict=True)
     )
     further = tuple(further_literals(part, gate) for part, gate in zip(parts, gates, strict=True))
-    return PatternSet(regex, tuple(parts), gates, index, always, firsts, compiled, further)
+    prefixes = tuple(prefix_literals(part) for part in parts)
+    return PatternSet(regex, tuple(parts), gates, index, always, firsts, compiled, further, prefixes)
 
 
 class LiteralFinder:
@@ -492,11 +552,21 @@ class LiteralFinder:
         # The pattern sets whose every gate literal is among `literals` (by id: sets live as long as the
         # cached rules that hold them).
         self.covers = frozenset(id(ps) for ps in covers)
-        # Each gate literal's (pattern set id, parts it opens) in the covered sets.
+        # Each gate literal's (pattern set id, parts it opens) in the covered sets, for the parts without
+        # prefix literals; and each prefix literal's (pattern set id, parts whose matches start with it).
         self.opens: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self.starts: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         for ps in covers:
             for lit, parts in ps.parts_of.items():
-                self.opens.setdefault(lit, []).append((id(ps), parts))
+                gated = tuple(i for i in parts if not ps.prefixes or ps.prefixes[i] is None)
+                if gated:
+                    self.opens.setdefault(lit, []).append((id(ps), gated))
+            by_prefix: dict[str, list[int]] = {}
+            for i, prefixes in enumerate(ps.prefixes):
+                for lit in prefixes or ():
+                    by_prefix.setdefault(lit, []).append(i)
+            for lit, anchored in by_prefix.items():
+                self.starts.setdefault(lit, []).append((id(ps), tuple(anchored)))
         self._automaton: Any = ahocorasick.Automaton()
         for lit in self.literals:
             self._automaton.add_word(lit, len(lit))
@@ -518,4 +588,5 @@ def literal_finder(pattern_sets: Iterable[PatternSet | None]) -> LiteralFinder:
     """One finder for the literals of every gate in the given pattern sets."""
     sets = [ps for ps in pattern_sets if ps is not None]
     further = {lit for ps in sets for part in ps.further for req in part for lit in req}
-    return LiteralFinder({lit for ps in sets for lit in ps.index} | further, covers=sets)
+    prefixes = {lit for ps in sets for part in ps.prefixes if part for lit in part}
+    return LiteralFinder({lit for ps in sets for lit in ps.index} | further | prefixes, covers=sets)
