@@ -11,15 +11,17 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh6  # written before the near-miss work, by others
     uv run python benchmarks/screening_eval.py --split fresh7  # tuning set of varied wording, by others
     uv run python benchmarks/screening_eval.py --split fresh8  # frozen before the fourth session's rule work
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh7
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh7, fresh9
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used
 for tuning; `tune` is what rule work may look at. heldout and fresh8 stay unseen (--show-errors refuses
 them). fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...) and fresh8
 (360 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...) were written by authors
-who saw neither the rules nor the other sets. fresh7 (540 narratives, 60 per language, 180 without an indicator) was written the same way, asking for
-six differently worded positives per indicator and language, to tune recall on wording we did not write.
+who saw neither the rules nor the other sets. fresh7 (540 narratives, 60 per language, 180 without an
+indicator) and fresh9 (the same size, rich in indirect deception and abuse of vulnerability) were
+written the same way, asking for differently worded positives per indicator and language, to tune
+recall on wording we did not write.
 Rows may carry `exploitation` (HTCDS exploitation types);
 where they do, exploitation-type precision and recall are printed too.
 
@@ -43,7 +45,11 @@ from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
 TUNE_SPLITS = ["dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh9"]
-ALL_SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"]
+ALL_SPLITS = [
+    "dev",
+    "heldout",
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 10)),
+]
 UNSEEN_SPLITS = {"heldout", "fresh8"}
 
 
