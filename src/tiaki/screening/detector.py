@@ -218,8 +218,6 @@ class _Windows:
         self._lit_sentences: dict[tuple[str, str], frozenset[int] | set[int]] = {}
         # id of a covered pattern set -> its parts opened by literals of this text -> those literals
         self._opened: dict[int, dict[int, list[str]]] = {}
-        # id of a covered pattern set -> its parts with prefix literals -> those that occur here
-        self._anchors: dict[int, dict[int, list[str]]] = {}
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
@@ -232,10 +230,6 @@ class _Windows:
                     opened = self._opened.setdefault(set_id, {})
                     for i in parts:
                         opened.setdefault(i, []).append(lit)
-                for set_id, parts in finder.starts.get(lit, ()):
-                    anchors = self._anchors.setdefault(set_id, {})
-                    for i in parts:
-                        anchors.setdefault(i, []).append(lit)
             self._covered |= finder.literals
             self._covered_sets |= finder.covers
 
@@ -245,21 +239,20 @@ class _Windows:
         Every match of such a part starts with one of its prefixes, so it is tried there and nowhere
         else (plan_each leaves these parts out). Only for sets the literal finder covers.
         """
-        anchors = self._anchors.get(id(patterns))
-        if not anchors:
+        if not self._enabled or id(patterns) not in self._covered_sets:
             return []
         found = self._found
         present = found.keys()
-        needs = patterns.needs
         out = []
-        for i, prefixes in sorted(anchors.items()):
-            # Every literal set the part needs must occur somewhere in the text too.
-            if any(present.isdisjoint(req) for req in needs[i]):
+        for i, prefixes, needs in patterns.anchored_parts:
+            # One of its prefixes, and every literal set the part needs, must occur in the text.
+            if present.isdisjoint(prefixes) or any(present.isdisjoint(req) for req in needs):
                 continue
-            if len(prefixes) == 1:
-                out.append((i, found[prefixes[0]]))
+            hits = [lit for lit in prefixes if lit in present]
+            if len(hits) == 1:
+                out.append((i, found[hits[0]]))
             else:
-                out.append((i, sorted({pos for lit in prefixes for pos in found[lit]})))
+                out.append((i, sorted({pos for lit in hits for pos in found[lit]})))
         return out
 
     def _positions(self, lit: str) -> list[int]:

@@ -497,6 +497,13 @@ class PatternSet:
         )
 
     @functools.cached_property
+    def anchored_parts(self) -> tuple[tuple[int, tuple[str, ...], tuple[frozenset[str], ...]], ...]:
+        """(index, prefix literals, needed literal sets) of each part with prefix literals."""
+        return tuple(
+            (i, prefixes, self.needs[i]) for i, prefixes in enumerate(self.prefixes) if prefixes is not None
+        )
+
+    @functools.cached_property
     def separators(self) -> tuple[str, ...]:
         """Each part's uncrossable separators ("" when it runs on the whole text)."""
         return tuple(gate.separators if gate is not None else "" for gate in self.gates)
@@ -553,20 +560,13 @@ class LiteralFinder:
         # cached rules that hold them).
         self.covers = frozenset(id(ps) for ps in covers)
         # Each gate literal's (pattern set id, parts it opens) in the covered sets, for the parts without
-        # prefix literals; and each prefix literal's (pattern set id, parts whose matches start with it).
+        # prefix literals (those are tried where their prefixes occur; see PatternSet.anchored_parts).
         self.opens: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        self.starts: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         for ps in covers:
             for lit, parts in ps.parts_of.items():
                 gated = tuple(i for i in parts if not ps.prefixes or ps.prefixes[i] is None)
                 if gated:
                     self.opens.setdefault(lit, []).append((id(ps), gated))
-            by_prefix: dict[str, list[int]] = {}
-            for i, prefixes in enumerate(ps.prefixes):
-                for lit in prefixes or ():
-                    by_prefix.setdefault(lit, []).append(i)
-            for lit, anchored in by_prefix.items():
-                self.starts.setdefault(lit, []).append((id(ps), tuple(anchored)))
         self._automaton: Any = ahocorasick.Automaton()
         for lit in self.literals:
             self._automaton.add_word(lit, len(lit))
