@@ -215,7 +215,7 @@ class _Windows:
         # ids of the pattern sets all of whose literals were looked for (see LiteralFinder.covers)
         self._covered_sets: frozenset[int] = frozenset()
         # (literal, separators) -> the sentences holding the literal (see _in_sentences)
-        self._lit_sentences: dict[tuple[str, str], frozenset[int] | set[int]] = {}
+        self._lit_sentences: dict[tuple[str, str], frozenset[int]] = {}
         # id of a covered pattern set -> its parts opened by literals of this text -> those literals
         self._opened: dict[int, dict[int, list[str]]] = {}
 
