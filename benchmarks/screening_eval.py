@@ -17,14 +17,14 @@ Usage:
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used
 for tuning; `tune` is what rule work may look at. heldout, fresh8 and fresh10 stay unseen (--show-errors
-refuses them); fresh10 (360 narratives, 40 per language, 159 without an indicator; sha256 78683069...) was
-written at the end of the fourth session by writers who saw neither the rules nor the other sets, and had
-not been run when it was committed: run it once before the next rule work and once after. fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...) and fresh8
-(360 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...) were written by authors
-who saw neither the rules nor the other sets. fresh7 (540 narratives, 60 per language, 180 without an
-indicator) and fresh9 (the same size, rich in indirect deception and abuse of vulnerability) were
-written the same way, asking for differently worded positives per indicator and language, to tune
-recall on wording we did not write.
+refuses them). fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...)
+and fresh8 (360 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...) were written
+by authors who saw neither the rules nor the other sets; so was fresh10 (360 narratives, 40 per
+language, 159 without an indicator; sha256 78683069...), at the end of the fourth session, and it had not
+been run when it was committed: run it once before the next rule work and once after. fresh7 (540
+narratives, 60 per language, 180 without an indicator) and fresh9 (the same size, rich in indirect
+deception and abuse of vulnerability) were written the same way, asking for differently worded
+positives per indicator and language, to tune recall on wording we did not write.
 Rows may carry `exploitation` (HTCDS exploitation types);
 where they do, exploitation-type precision and recall are printed too.
 
@@ -119,7 +119,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.show_errors and args.split in (*UNSEEN_SPLITS, "all"):
-        parser.error("--show-errors is for dev/tune splits only: heldout, fresh8 and fresh10 must stay unseen")
+        parser.error("--show-errors is for dev/tune splits only: heldout, fresh8, fresh10 stay unseen")
     rows = load(args.split)
     systems = {"rules": Tally(), "baseline": Tally()}
     by_lang: dict[str, dict[str, Tally]] = defaultdict(lambda: {"rules": Tally(), "baseline": Tally()})
