@@ -33,3 +33,11 @@ def test_a_public_form_post_with_a_nul_is_refused_and_the_page_is_in_the_visitor
     assert refused.status_code == 400
     assert 'lang="th"' in refused.content.decode()
     assert client.get("/th/").status_code == 200
+
+
+def test_a_nul_in_the_path_is_refused_for_pages_and_the_api() -> None:
+    client = Client()
+    assert client.get("/th/%00").status_code == 400
+    api = client.get("/api/v1/reports%00")
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["loc"] == ["path", ""]
