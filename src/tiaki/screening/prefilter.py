@@ -455,9 +455,11 @@ def gate_for_patterns(patterns: Iterable[str]) -> Gate | None:
 class PatternSet:
     """An alternation of patterns, kept with each alternative's own gate.
 
-    On a given text only the alternatives whose literals occur can match, so the detector runs the
-    alternation of just those (compiled once per combination and cached): the same matches as the full
-    alternation, found faster.
+    On a given text only the alternatives whose literals occur can match. Indicator patterns run part by
+    part (`compiled`, from their `prefixes` or on the sentences their `needs` allow); exploitation cues
+    run as the alternation of just the parts that can match (`subset`, compiled once per combination).
+    The per-part analyses are derived on first use, so sets that never run part by part (sentence-wide
+    exclusions, exploitation cues) do not pay for them when the rules load.
     """
 
     regex: re.Pattern[str]
@@ -468,12 +470,24 @@ class PatternSet:
     always: int
     # Each part's possible first characters (None: unknown), for the look-ahead of with_first_chars.
     firsts: tuple[frozenset[str] | None, ...] = ()
-    # Each part compiled on its own (with its first-character look-ahead).
-    compiled: tuple[re.Pattern[str], ...] = ()
-    # Each part's further literal sets (see further_literals), all of which a sentence must also hold.
-    further: tuple[tuple[tuple[str, ...], ...], ...] = ()
-    # Each part's prefix literals (see prefix_literals; None: it is scanned along its windows).
-    prefixes: tuple[tuple[str, ...] | None, ...] = ()
+
+    @functools.cached_property
+    def compiled(self) -> tuple[re.Pattern[str], ...]:
+        """Each part compiled on its own (with its first-character look-ahead)."""
+        return tuple(
+            re.compile(with_first_chars([part], [first]))
+            for part, first in zip(self.parts, self.firsts, strict=True)
+        )
+
+    @functools.cached_property
+    def further(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """Each part's further literal sets (see further_literals), all of which it needs besides its gate."""
+        return tuple(further_literals(part, gate) for part, gate in zip(self.parts, self.gates, strict=True))
+
+    @functools.cached_property
+    def prefixes(self) -> tuple[tuple[str, ...] | None, ...]:
+        """Each part's prefix literals (see prefix_literals; None: it runs along its sentences)."""
+        return tuple(prefix_literals(part) for part in self.parts)
 
     @functools.cached_property
     def always_parts(self) -> tuple[int, ...]:
@@ -493,7 +507,7 @@ class PatternSet:
         return tuple(
             ((frozenset(gate.literals),) if gate is not None else ())
             + tuple(frozenset(req) for req in further)
-            for gate, further in zip(self.gates, self.further or [()] * len(self.gates), strict=True)
+            for gate, further in zip(self.gates, self.further, strict=True)
         )
 
     @functools.cached_property
@@ -538,12 +552,7 @@ def pattern_set(parts: list[str]) -> PatternSet | None:
             index[lit] = index.get(lit, 0) | 1 << i
     firsts = tuple(first_chars(part) for part in parts)
     regex = re.compile(with_first_chars(parts, firsts))
-    compiled = tuple(
-        re.compile(with_first_chars([part], [first])) for part, first in zip(parts, firsts, strict=True)
-    )
-    further = tuple(further_literals(part, gate) for part, gate in zip(parts, gates, strict=True))
-    prefixes = tuple(prefix_literals(part) for part in parts)
-    return PatternSet(regex, tuple(parts), gates, index, always, firsts, compiled, further, prefixes)
+    return PatternSet(regex, tuple(parts), gates, index, always, firsts)
 
 
 class LiteralFinder:
@@ -553,18 +562,23 @@ class LiteralFinder:
     few hundred times, which was a third of the detector's time. The automaton walks it once.
     """
 
-    def __init__(self, literals: Iterable[str], covers: Iterable[PatternSet] = ()) -> None:
+    def __init__(
+        self,
+        literals: Iterable[str],
+        covers: Iterable[PatternSet] = (),
+        by_part: Iterable[PatternSet] = (),
+    ) -> None:
         self.literals = frozenset(literals)
-        covers = list(covers)
         # The pattern sets whose every gate literal is among `literals` (by id: sets live as long as the
         # cached rules that hold them).
         self.covers = frozenset(id(ps) for ps in covers)
-        # Each gate literal's (pattern set id, parts it opens) in the covered sets, for the parts without
-        # prefix literals (those are tried where their prefixes occur; see PatternSet.anchored_parts).
+        # For the covered sets that run part by part: each gate literal's (pattern set id, parts it
+        # opens), for the parts without prefix literals (those are tried where their prefixes occur;
+        # see PatternSet.anchored_parts).
         self.opens: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        for ps in covers:
+        for ps in by_part:
             for lit, parts in ps.parts_of.items():
-                gated = tuple(i for i in parts if not ps.prefixes or ps.prefixes[i] is None)
+                gated = tuple(i for i in parts if ps.prefixes[i] is None)
                 if gated:
                     self.opens.setdefault(lit, []).append((id(ps), gated))
         self._automaton: Any = ahocorasick.Automaton()
@@ -584,9 +598,17 @@ class LiteralFinder:
         return found
 
 
-def literal_finder(pattern_sets: Iterable[PatternSet | None]) -> LiteralFinder:
-    """One finder for the literals of every gate in the given pattern sets."""
-    sets = [ps for ps in pattern_sets if ps is not None]
-    further = {lit for ps in sets for part in ps.further for req in part for lit in req}
-    prefixes = {lit for ps in sets for part in ps.prefixes if part for lit in part}
-    return LiteralFinder({lit for ps in sets for lit in ps.index} | further | prefixes, covers=sets)
+def literal_finder(
+    by_part: Iterable[PatternSet | None], alternations: Iterable[PatternSet | None] = ()
+) -> LiteralFinder:
+    """One finder for the literals the detector looks up in the given pattern sets.
+
+    Sets in `by_part` run part by part (find_matches): their gate, further and prefix literals. Sets in
+    `alternations` run as one alternation (find_exploitation): their gate literals only.
+    """
+    parts = [ps for ps in by_part if ps is not None]
+    whole = [ps for ps in alternations if ps is not None]
+    literals = {lit for ps in parts + whole for lit in ps.index}
+    literals |= {lit for ps in parts for part in ps.further for req in part for lit in req}
+    literals |= {lit for ps in parts for part in ps.prefixes if part for lit in part}
+    return LiteralFinder(literals, covers=parts + whole, by_part=parts)

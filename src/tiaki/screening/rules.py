@@ -47,8 +47,8 @@ class IndicatorRules:
     negative: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
     # Counter-evidence anywhere in the match's sentence, across clause breaks ("the door is locked at
-    # night, but everyone has a key"; "I could not call home because my phone broke"), gated like the
-    # patterns: on a given text only the cues whose words occur in it are searched.
+    # night, but everyone has a key"; "I could not call home because my phone broke"). Searched whole,
+    # once per sentence (see detector._Clauses.holds).
     sentence_exclude: PatternSet | None = None
     # The same patterns with a keyword prefilter per alternative (see prefilter.py).
     affirmative_set: PatternSet | None = None
@@ -318,8 +318,8 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
             [
                 *(ind.affirmative_set for ind in indicators),
                 *(ind.negative_set for ind in indicators),
-                exploitation_all,
-            ]
+            ],
+            alternations=[exploitation_all],
         ),
     )
 
