@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.parser import Parser
 
-NUL = "\x00"
+from tiaki.web.middleware import NUL, NUL_REFUSED
 
 
 def holds_nul(value: Any) -> bool:
@@ -32,5 +32,5 @@ class TextParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
         if holds_nul(data):
-            raise ValueError("The NUL character is not allowed in text")
+            raise ValueError(NUL_REFUSED)
         return data

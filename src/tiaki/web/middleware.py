@@ -45,6 +45,11 @@ class ApiRequiresHttpsMiddleware:
         return self.get_response(request)
 
 
+# PostgreSQL text cannot hold this character; every request input that holds it is refused.
+NUL = "\x00"
+NUL_REFUSED = "The NUL character is not allowed in text"
+
+
 class RefuseNulMiddleware:
     """A NUL character in the path, the query string or a submitted form is refused before any view runs.
 
@@ -64,7 +69,7 @@ class RefuseNulMiddleware:
         if request.path.startswith("/api/"):
             error = {
                 "loc": list(where),
-                "msg": "The NUL character is not allowed in text",
+                "msg": NUL_REFUSED,
                 "type": "value_error",
             }
             return JsonResponse({"detail": "Invalid input", "errors": [error]}, status=422)
@@ -72,7 +77,7 @@ class RefuseNulMiddleware:
 
 
 def _nul_in_request(request: HttpRequest) -> tuple[str, str] | None:
-    if "\x00" in request.path:
+    if NUL in request.path:
         return ("path", "")
     sources = [("query", request.GET)]
     if request.method == "POST" and request.content_type in (
@@ -82,6 +87,6 @@ def _nul_in_request(request: HttpRequest) -> tuple[str, str] | None:
         sources.append(("form", request.POST))
     for where, data in sources:
         for key, values in data.lists():
-            if "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values):
+            if NUL in key or any(isinstance(v, str) and NUL in v for v in values):
                 return (where, key)
     return None
