@@ -71,6 +71,9 @@ def test_spark_and_duckdb_give_the_same_clusters_and_links(tmp_path: Path) -> No
     duckdb_trained = resolve_mentions(mentions, engine="duckdb", save_model_to=model)
     on_duckdb = resolve_mentions(mentions, engine="duckdb", model_path=model)
     on_spark = resolve_mentions(mentions, engine="spark", model_path=model)
+    # A second resolution in the same process (and Spark session) registers its inputs afresh.
+    again = resolve_mentions(mentions.head(60), engine="spark", model_path=model)
+    assert len(again.clusters) == 60
     assert len(mentions) == 543
     assert on_duckdb.clusters.equals(duckdb_trained.clusters)
     assert on_spark.clusters.sort_values("id", ignore_index=True).equals(

@@ -123,7 +123,20 @@ def _spark() -> Engine:
     db_api = SparkAPI(spark_session=session, break_lineage_method="parquet")
     # After SparkAPI, which registers the jar's functions under the same name.
     register_jaro_winkler(session)
-    return Engine("spark", db_api)
+    engine = Engine("spark", db_api)
+    engine._closers.append(lambda: _drop_temporary_views(session))
+    return engine
+
+
+def _drop_temporary_views(session: Any) -> None:
+    """Drop the session's temporary views (our inputs t0, t1 and Splink's working tables).
+
+    The session outlives an engine (getOrCreate), and Splink refuses to register an input under a name
+    that exists: without this a second resolution in the same process failed on "t0".
+    """
+    for table in session.catalog.listTables():
+        if table.isTemporary:
+            session.catalog.dropTempView(table.name)
 
 
 def create_engine(name: str) -> Engine:
