@@ -18,6 +18,7 @@ from tiaki.screening.prefilter import (
     make_gate,
     necessary_literals,
     pattern_set,
+    prefix_literals,
     uncrossable,
     with_first_chars,
 )
@@ -95,9 +96,7 @@ def test_further_literals_are_the_other_words_every_match_needs() -> None:
     assert gate is not None and gate.literals == ("passport",)
     assert further_literals(pattern, gate) == (("kept",),)
     # Sets of one- or two-character literals are in almost every sentence: not worth checking.
-    assert further_literals(r"\bno\s+paid\s+leave\b", make_gate(frozenset({"leave"}), ".")) == (
-        ("paid",),
-    )
+    assert further_literals(r"\bno\s+paid\s+leave\b", make_gate(frozenset({"leave"}), ".")) == (("paid",),)
 
 
 def test_a_part_runs_only_on_the_sentences_holding_every_literal_it_needs() -> None:
@@ -125,6 +124,19 @@ def test_a_part_with_prefix_literals_is_tried_only_where_they_occur() -> None:
     windows.find_literals(literal_finder([patterns]))
     assert windows.anchored(patterns) == [(0, [19, 41]), (1, [0, 53])]
     assert windows.plan_each(patterns) == []  # both parts are anchored
+
+
+def test_prefixes_reach_past_optional_and_repeated_parts() -> None:
+    # An optional leading word: a match starts with it or with what follows it.
+    assert prefix_literals(r"\b(?:national |id )?cards?\b") == ("card", "id ", "national ")
+    # An optional ending does not lengthen the prefix: "owe" alone may match.
+    assert prefix_literals(r"\bowe[sd]?\s+(?:\w+\s+){0,2}?the\s+broker") == ("owe",)
+    # A repeat of at least one: every match starts with a prefix of its first round.
+    assert prefix_literals(r"(?:very\s+)+far\b") == ("very",)
+    # A leading character class of letters is not worth anchoring on.
+    assert prefix_literals(r"\w+\s+kept") is None
+    text = "they kept my id card. the national card and the card were kept too."
+    assert detect(text, "en") == detect(text, "en", prefilter=False)
 
 
 def _labelled_texts() -> list[str]:

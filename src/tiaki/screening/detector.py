@@ -218,42 +218,60 @@ class _Windows:
         self._lit_sentences: dict[tuple[str, str], frozenset[int]] = {}
         # id of a covered pattern set -> its parts opened by literals of this text -> those literals
         self._opened: dict[int, dict[int, list[str]]] = {}
+        # id of a covered pattern set -> its parts with prefix literals -> where one of them may match
+        self._anchored: dict[int, dict[int, list[int]]] = {}
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
-        if self._enabled and finder is not None and not finder.covers <= self._covered_sets:
-            for lit, positions in finder.positions(self._text).items():
-                self._found.setdefault(lit, positions)
-                # Which parts of which pattern sets this literal opens (gathered once per text here,
-                # so plan_each need not look at every literal of every set).
-                for set_id, parts in finder.opens.get(lit, ()):
-                    opened = self._opened.setdefault(set_id, {})
-                    for i in parts:
-                        opened.setdefault(i, []).append(lit)
-            self._covered |= finder.literals
-            self._covered_sets |= finder.covers
+        if not self._enabled or finder is None or finder.covers <= self._covered_sets:
+            return
+        found = finder.positions(self._text)
+        for lit, positions in found.items():
+            self._found.setdefault(lit, positions)
+            # Which parts of which pattern sets this literal opens (gathered once per text here,
+            # so plan_each need not look at every literal of every set).
+            for set_id, parts in finder.opens.get(lit, ()):
+                opened = self._opened.setdefault(set_id, {})
+                for i in parts:
+                    opened.setdefault(i, []).append(lit)
+        self._covered |= finder.literals
+        self._covered_sets |= finder.covers
+        self._anchor(finder, found)
+
+    def _anchor(self, finder: LiteralFinder, found: dict[str, list[int]]) -> None:
+        """Where each part with prefix literals may match: where one of its prefixes occurs.
+
+        Walks the prefixes found in this text, not every part of every set; a part is kept only if
+        every literal set it needs occurs in the text too.
+        """
+        present = finder.mask(found)
+        anchored = self._anchored
+        for lit, positions in found.items():
+            for set_id, i, needs in finder.anchors.get(lit, ()):
+                for req in needs:
+                    if not present & req:
+                        break
+                else:
+                    parts = anchored.get(set_id)
+                    if parts is None:
+                        anchored[set_id] = {i: list(positions)}
+                    elif i in parts:
+                        parts[i].extend(positions)
+                    else:
+                        parts[i] = list(positions)
 
     def anchored(self, patterns: PatternSet) -> list[tuple[int, list[int]]]:
-        """The parts with prefix literals that occur here, each with where they occur (sorted).
+        """The parts with prefix literals that may match here, each with where to try it (sorted).
 
         Every match of such a part starts with one of its prefixes, so it is tried there and nowhere
-        else (plan_each leaves these parts out). Only for sets the literal finder covers.
+        else (plan_each leaves these parts out); see _anchor. Only for sets the literal finder covers.
         """
-        if not self._enabled or id(patterns) not in self._covered_sets:
+        parts = self._anchored.get(id(patterns))
+        if not parts:
             return []
-        found = self._found
-        present = found.keys()
-        out = []
-        for i, prefixes, needs in patterns.anchored_parts:
-            # One of its prefixes, and every literal set the part needs, must occur in the text.
-            if present.isdisjoint(prefixes) or any(present.isdisjoint(req) for req in needs):
-                continue
-            hits = [lit for lit in prefixes if lit in present]
-            if len(hits) == 1:
-                out.append((i, found[hits[0]]))
-            else:
-                out.append((i, sorted({pos for lit in hits for pos in found[lit]})))
-        return out
+        return [
+            (i, sorted(set(starts)) if len(starts) > 1 else starts) for i, starts in sorted(parts.items())
+        ]
 
     def _positions(self, lit: str) -> list[int]:
         positions = self._found.get(lit)

@@ -30,6 +30,8 @@ sre_c: Any = importlib.import_module("re._constants")
 
 # Bounds that keep literal sets small: a gate with hundreds of alternatives is no faster than the pattern.
 MAX_SET = 64
+# Prefix literals only open places to try a part (they are not checked one by one): more may be kept.
+MAX_PREFIXES = 512
 MAX_CLASS = 6
 
 _Req = frozenset[str] | None
@@ -179,14 +181,23 @@ def further_literals(pattern: str, gate: Gate | None) -> tuple[tuple[str, ...], 
 def _prefixes(items: Any) -> tuple[set[str], bool] | None:
     """(strings every match of the sequence starts with one of, whether they are the whole match)."""
     run: set[str] = {""}
-    for op, av in items:
+    items = list(items)
+    for k, (op, av) in enumerate(items):
         if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
             continue  # zero-width: the match still starts with what follows
         if op is sre_c.LITERAL:
             run = {s + chr(av) for s in run}
             continue
         inner: tuple[set[str], bool] | None = None
-        if op is sre_c.IN:
+        if op in _REPEATS and av[0] >= 1:
+            # X{1,n}: every match starts with a prefix of X (what follows depends on the count).
+            sub = _prefixes(av[2])
+            inner = (sub[0], False) if sub is not None else None
+        elif op in _REPEATS:
+            # X{0,n} rest: a match starts with a prefix of X or of the rest.
+            sub, rest = _prefixes(av[2]), _prefixes(items[k + 1 :])
+            inner = (sub[0] | rest[0], False) if sub is not None and rest is not None else None
+        elif op is sre_c.IN:
             chars = _class_chars(av)
             inner = (set(chars), True) if chars is not None else None
         elif op is sre_c.SUBPATTERN and not av[1] & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_VERBOSE):
@@ -203,7 +214,7 @@ def _prefixes(items: Any) -> tuple[set[str], bool] | None:
                 complete &= sub[1]
             else:
                 inner = (union, complete)
-        if inner is None or "" in inner[0] or len(run) * len(inner[0]) > MAX_SET:
+        if inner is None or "" in inner[0] or len(run) * len(inner[0]) > MAX_PREFIXES:
             return (run, False) if run != {""} else None
         run = {s + t for s in run for t in inner[0]}
         if not inner[1]:
@@ -576,25 +587,47 @@ class LiteralFinder:
         # opens), for the parts without prefix literals (those are tried where their prefixes occur;
         # see PatternSet.anchored_parts).
         self.opens: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        # For the parts with prefix literals: each prefix's (pattern set id, part index, the literal
+        # sets the part needs besides the prefix), so a text's parts are found from its prefixes.
+        # The needed sets are bit masks over the literals (`bits`), tested against the mask of the
+        # literals a text holds (`mask`): an AND instead of a set intersection per part.
+        self.bits = {lit: 1 << k for k, lit in enumerate(sorted(self.literals))}
+        self.anchors: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
         for ps in by_part:
             for lit, parts in ps.parts_of.items():
                 gated = tuple(i for i in parts if ps.prefixes[i] is None)
                 if gated:
                     self.opens.setdefault(lit, []).append((id(ps), gated))
+            for i, prefixes, needs in ps.anchored_parts:
+                for lit in prefixes:
+                    # Where the prefix occurs, a needed set holding it is met: leave such sets out.
+                    rest = tuple(self.mask(req) for req in needs if lit not in req)
+                    self.anchors.setdefault(lit, []).append((id(ps), i, rest))
         self._automaton: Any = ahocorasick.Automaton()
         for lit in self.literals:
-            self._automaton.add_word(lit, len(lit))
+            # The literal itself (not a slice of the text) keys the result: its hash is computed once.
+            self._automaton.add_word(lit, (lit, len(lit) - 1))
         if self.literals:
             self._automaton.make_automaton()
+
+    def mask(self, literals: Iterable[str]) -> int:
+        """The bit mask of some of the finder's literals."""
+        out = 0
+        for lit in literals:
+            out |= self.bits[lit]
+        return out
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """Start offsets of the literals that occur in text (the others are absent from the result)."""
         found: dict[str, list[int]] = {}
         if not self.literals:
             return found
-        for end, length in self._automaton.iter(text):
-            start = end - length + 1
-            found.setdefault(text[start : end + 1], []).append(start)
+        for end, (lit, back) in self._automaton.iter(text):
+            occurrences = found.get(lit)
+            if occurrences is None:
+                found[lit] = [end - back]
+            else:
+                occurrences.append(end - back)
         return found
 
 
