@@ -81,11 +81,26 @@ MINIMAL = {
         ({"indicators": {"deception": {"regexes": ["x"]}}}, "allowed keys are"),
         ({"age": {"patterns": ["aged \\d+"]}}, "must capture the age"),
         ({"negation": {"cues": ["not"], "before_chars": -1}}, "non-negative"),
+        # Joined into one alternation, this \1 would name the first pattern's group.
+        (
+            {"indicators": {"deception": {"exclude": ["(own) room", r"(his|her) bag in \1 room"]}}},
+            r"exclude\[1\]: a back-reference may only follow capturing groups of its own pattern",
+        ),
     ],
 )
 def test_schema_errors_name_the_problem(extra: dict, message: str) -> None:
     with pytest.raises(RuleFileError, match=message):
         parse_rules({**MINIMAL, **extra}, source="xx.toml")
+
+
+def test_a_back_reference_after_non_capturing_groups_is_accepted() -> None:
+    rules = parse_rules(
+        {**MINIMAL, "indicators": {"deception": {"exclude": ["(?:own) room", r"(his|her) bag in \1 room"]}}},
+        source="xx.toml",
+    )
+    exclude = next(ind.exclude for ind in rules.indicators if ind.code == "deception")
+    assert exclude is not None and exclude.search("his bag in his room")
+    assert not exclude.search("his bag in her room")
 
 
 def test_a_partner_adds_a_language_with_a_data_file_only(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from tiaki.screening.prefilter import (
     Gate,
@@ -19,6 +20,8 @@ from tiaki.screening.prefilter import (
     gate_for_patterns,
     literal_finder,
     pattern_set,
+    sre_c,
+    sre_parse,
 )
 from tiaki.screening.taxonomy import DATA_DIR, TAXONOMY_PATH, load_taxonomy
 
@@ -149,14 +152,41 @@ def _expanded(patterns: object, terms: dict[str, str], where: str) -> list[str]:
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         raise RuleFileError(f"{where}: expected a list of non-empty regular expressions")
     parts = []
+    groups = 0  # capturing groups of the patterns before this one, once the list is joined
     for i, pattern in enumerate(patterns):
         expanded = lowercase_pattern(_expand(pattern, terms, f"{where}[{i}]"))
         try:
-            re.compile(expanded)
+            compiled = re.compile(expanded)
         except re.error as exc:
             raise RuleFileError(f"{where}[{i}]: invalid regular expression {pattern!r}: {exc}") from exc
+        if groups and _has_backreference(expanded):
+            # Joined into one alternation, \1 here would name a group of an earlier pattern.
+            raise RuleFileError(
+                f"{where}[{i}]: a back-reference may only follow capturing groups of its own pattern; "
+                "write the groups of the earlier patterns in this list as (?:...)"
+            )
+        groups += compiled.groups
         parts.append(f"(?:{expanded})")
     return parts
+
+
+def _has_backreference(pattern: str) -> bool:
+    """Whether a pattern refers back to one of its groups (\\1, (?P=name), (?(1)...))."""
+
+    def walk(items: Any) -> bool:
+        for op, av in items:
+            if op in (sre_c.GROUPREF, sre_c.GROUPREF_EXISTS):
+                return True
+            for value in av if isinstance(av, (tuple, list)) else (av,):
+                if isinstance(value, sre_parse.SubPattern) and walk(value):
+                    return True
+                if isinstance(value, (tuple, list)) and any(
+                    isinstance(v, sre_parse.SubPattern) and walk(v) for v in value
+                ):
+                    return True
+        return False
+
+    return walk(sre_parse.parse(pattern))
 
 
 def _compile(patterns: object, terms: dict[str, str], where: str) -> re.Pattern[str] | None:
