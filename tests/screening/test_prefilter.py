@@ -117,6 +117,19 @@ def test_a_part_runs_only_on_the_sentences_holding_every_literal_it_needs() -> N
     assert detect(text, "en") == detect(text, "en", prefilter=False)
 
 
+def test_a_look_behind_literal_does_not_gate_a_part() -> None:
+    # The look-behind's "promised" sits in the sentence before the match: gating the part on it would
+    # run the part on that sentence only, where the match is not.
+    patterns = pattern_set([r"(?<=promised\s)\w*kept\b"])
+    assert patterns is not None and patterns.prefixes == (None,)
+    assert patterns.gates[0] is not None and patterns.gates[0].literals == ("kept",)
+    text = "they promised\nkept us"
+    windows = _Windows(text, True)
+    windows.find_literals(literal_finder([patterns]))
+    [(part, spans)] = windows.plan_each(patterns)
+    assert any(patterns.compiled[part].search(text, lo, hi) for lo, hi in spans)
+
+
 def test_a_part_with_prefix_literals_is_tried_only_where_they_occur() -> None:
     patterns = pattern_set([r"\bkept\s+(?:my|our)\s+passports?\b", r"\b(?:no|lost) phone\b"])
     assert patterns is not None and patterns.prefixes == (("kept",), ("lost phone", "no phone"))

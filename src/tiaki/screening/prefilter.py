@@ -119,8 +119,10 @@ def _node(op: Any, av: Any) -> _Req:
         return _sequence(av[2]) if av[0] >= 1 else None
     if op is getattr(sre_c, "ATOMIC_GROUP", None):
         return _sequence(av)
-    if op is sre_c.ASSERT:
-        return _sequence(av[1])  # a positive look-around's text must be in the text too
+    if op is sre_c.ASSERT and av[0] == 1:
+        # A look-ahead's text must be in the text too, and within the end a search is bounded by; a
+        # look-behind's may lie before the place a search starts, so it does not count.
+        return _sequence(av[1])
     return None
 
 
