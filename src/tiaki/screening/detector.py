@@ -252,13 +252,10 @@ class _Windows:
                     if not present & req:
                         break
                 else:
-                    parts = anchored.get(set_id)
-                    if parts is None:
-                        anchored[set_id] = {i: list(positions)}
-                    elif i in parts:
-                        parts[i].extend(positions)
-                    else:
-                        parts[i] = list(positions)
+                    parts = anchored.setdefault(set_id, {})
+                    earlier = parts.get(i)
+                    # A literal's positions are sorted; a part opened by a second prefix merges them.
+                    parts[i] = positions if earlier is None else sorted(set(earlier).union(positions))
 
     def anchored(self, patterns: PatternSet) -> list[tuple[int, list[int]]]:
         """The parts with prefix literals that may match here, each with where to try it (sorted).
@@ -266,12 +263,7 @@ class _Windows:
         Every match of such a part starts with one of its prefixes, so it is tried there and nowhere
         else (plan_each leaves these parts out); see _anchor. Only for sets the literal finder covers.
         """
-        parts = self._anchored.get(id(patterns))
-        if not parts:
-            return []
-        return [
-            (i, sorted(set(starts)) if len(starts) > 1 else starts) for i, starts in sorted(parts.items())
-        ]
+        return sorted(self._anchored.get(id(patterns), {}).items())
 
     def _positions(self, lit: str) -> list[int]:
         positions = self._found.get(lit)
