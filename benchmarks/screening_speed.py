@@ -6,7 +6,8 @@ Usage:
 Narratives are assembled (seeded) from the labelled sentences of benchmarks/data/screening_eval in all
 eight languages, padded with their indicator-free sentences, to about 150 words each (Thai and Burmese,
 written without spaces, are sized by characters at about six per word). The same run times the naive
-keyword baseline (no negation/hypothetical/segmentation context) and language identification alone.
+keyword baseline (no negation/hypothetical/segmentation context), the rules without the statistical
+layer, and language identification alone.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def main() -> None:
     timed("language identification only", detect_language, narratives)
     baseline = timed("baseline: keywords, no context", lambda t: detect(t, context=False), narratives)
     timed("full, keyword prefilter off", lambda t: detect(t, prefilter=False), narratives)
+    timed("rules alone, no text model", lambda t: detect(t, model=False), narratives)
     total = timed("tiaki.screening.detect (full)", detect, narratives)
     print(f"full / keyword baseline (same run): {total / baseline:.2f}")
     print(

@@ -8,15 +8,24 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
 from tiaki.screening.normalise import MappedText, normalise
 from tiaki.screening.prefilter import LiteralFinder, PatternSet
-from tiaki.screening.rules import CONTEXT_SUFFIX, CueRules, RuleSet, load_all_rules, ruleset_version
+from tiaki.screening.rules import (
+    CONTEXT_SUFFIX,
+    RULES_DIR,
+    CueRules,
+    RuleSet,
+    load_all_rules,
+    ruleset_version,
+)
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
+from tiaki.screening.textmodel import load_text_model
 
 # Narratives are short; a cap keeps a pasted database dump from tying up a worker. 1 MB of text passes.
 MAX_TEXT_CHARS = 4_000_000
@@ -651,22 +660,30 @@ def _known_languages(rulesets: dict[str, RuleSet]) -> set[str]:
 
 
 def detect(
-    text: str, lang: str | None = None, *, context: bool = True, prefilter: bool = True
+    text: str,
+    lang: str | None = None,
+    *,
+    context: bool = True,
+    prefilter: bool = True,
+    model: bool = True,
+    rules_dir: Path = RULES_DIR,
 ) -> ScreeningResult:
     """Screen one narrative for trafficking indicators.
 
     `lang` is an ISO 639 code, or None / "auto" to detect it. Offsets in the result always index the
     text as given (before Zawgyi conversion or Unicode normalisation): `text[start:end] == evidence`.
-    `context=False` gives the keyword baseline; `prefilter=False` disables the keyword prefilter (same
-    result, slower).
+    `context=False` gives the keyword baseline (rules without context cues or the text model);
+    `prefilter=False` disables the keyword prefilter (same result, slower); `model=False` gives the rules
+    alone, without the statistical layer that may drop their findings (see textmodel.py); `rules_dir`
+    screens with the rule files of another directory (the evaluation of old rules uses it).
     """
     if not isinstance(text, str):
         raise ScreeningInputError(f"text must be a str, not {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
         raise ScreeningInputError(f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
-    rulesets = load_all_rules()
+    rulesets = load_all_rules(rules_dir)
     taxonomy = load_taxonomy()
-    version = ruleset_version()
+    version = ruleset_version(rules_dir)
     if lang is not None and lang != "auto" and lang not in _known_languages(rulesets):
         known = ", ".join(sorted(_known_languages(rulesets)))
         raise ScreeningInputError(f"unknown language {lang!r}; use auto or one of: {known}")
@@ -692,8 +709,16 @@ def detect(
         matches.extend(find_matches(rules, matchable, context=context, prefilter=prefilter, state=state))
         child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit, prefilter))
 
+    found = _dedupe(matches)
+    if found and context and model:
+        review = load_text_model().review(mapped.text, {match.code for match in found})
+        if review.no_indicator:
+            notes.append("model_no_indicator")
+        elif review.dropped:
+            notes.append("model_dropped:" + ",".join(review.dropped))
+        found = [match for match in found if match.code in review.kept]
     indicators: list[Indicator] = []
-    for match in _dedupe(matches):
+    for match in found:
         start, end = mapped.original_span(match.start, match.end)
         evidence = text[start:end]
         if evidence.strip():

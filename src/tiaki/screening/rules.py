@@ -26,6 +26,7 @@ from tiaki.screening.prefilter import (
 from tiaki.screening.taxonomy import DATA_DIR, TAXONOMY_PATH, load_taxonomy
 
 RULES_DIR = DATA_DIR / "rules"
+TEXT_MODEL_PATH = DATA_DIR / "text_model.npz"  # the statistical layer (textmodel.py)
 SEGMENTATIONS = ("words", "word_start", "thai", "myanmar")
 SCRIPTS = ("Latin", "Thai", "Myanmar", "Sinhala", "Tamil")
 _TERM = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -382,7 +383,8 @@ def load_all_rules(directory: Path = RULES_DIR) -> dict[str, RuleSet]:
 
 @cache
 def ruleset_version(directory: Path = RULES_DIR) -> str:
-    """Taxonomy version plus a digest of the taxonomy and every rule file, stored with each result.
+    """Taxonomy version plus a digest of the taxonomy, every rule file and the text model, stored with
+    each result.
 
     The digest changes whenever any data file changes, so stored results know they are stale.
     """
@@ -390,4 +392,6 @@ def ruleset_version(directory: Path = RULES_DIR) -> str:
     for path in sorted(directory.glob("*.toml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    if TEXT_MODEL_PATH.exists():
+        digest.update(TEXT_MODEL_PATH.read_bytes())
     return f"{load_taxonomy().version}+{digest.hexdigest()[:12]}"

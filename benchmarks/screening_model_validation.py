@@ -1,0 +1,194 @@
+"""Does the statistical layer (tiaki.screening.textmodel) improve the rules on text they had not seen?
+
+Usage:
+    uv run python benchmarks/screening_model_validation.py            # test points A and B
+    uv run python benchmarks/screening_model_validation.py --choose   # the packaged model's thresholds
+
+Tuning-set figures cannot answer this: the rules are fitted to the tuning splits, so there they look
+nearly perfect and any layer can only hurt. Each test point instead uses the rules of a past commit on the
+labelled set written after it, which those rules had not seen (the rule files of that commit are taken
+from git, so this needs a clone with history):
+
+- A: `fresh10` with the rules of bebba12; the layer's thresholds chosen on `fresh8` with the rules of
+  938e865 (which had not seen it), the model trained without `fresh10` (and without `fresh8` for the
+  choice);
+- B: `fresh8` with the rules of 938e865; thresholds chosen on `fresh6` with the rules of fc83825;
+- C: `fresh11` with the rules of dce2873 (before the sixth session's rule work); thresholds chosen on
+  `fresh10` with the rules of bebba12.
+
+`--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`), the model
+trained without that split. `heldout` and the frozen set (`fresh12`) are never read. Prints micro-F1, P,
+R, the false-positive rate on the narratives without an indicator and the lowest language's F1, rules
+alone and with the layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from train_screening_model import TRAINING_SPLITS, load_rows  # noqa: E402
+
+from tiaki.screening.detector import detect  # noqa: E402
+from tiaki.screening.normalise import normalise  # noqa: E402
+from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
+from tiaki.screening.textmodel import MIN_CHARS, decide, fit  # noqa: E402
+
+T_LOW = (0.0, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.15)
+T_NEG = (*(round(0.5 + 0.02 * i, 2) for i in range(25)), 1.01)  # 1.01: never drop everything
+RULES = "src/tiaki/screening/data/rules"
+POINTS = {
+    "A": (("fresh10", "bebba12"), ("fresh8", "938e865")),
+    "B": (("fresh8", "938e865"), ("fresh6", "fc83825")),
+    "C": (("fresh11", "dce2873"), ("fresh10", "bebba12")),
+}
+# The newest labelled set with the rules that had not seen it: where the packaged thresholds come from.
+CHOICE = ("fresh11", "dce2873")
+
+
+def old_rules(commit: str, into: Path) -> Path:
+    """The rule files of a past commit, extracted from git."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, RULES], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / RULES
+
+
+def screened(split: str, rules_dir: Path) -> list[dict]:
+    """A split's rows with the rules' ILO findings (rules alone, no layer) and the normalised text."""
+    rows = load_rows((split,))
+    for row in rows:
+        result = detect(row["text"], model=False, rules_dir=rules_dir)
+        row["pred"] = {ind.code for ind in result.indicators if ind.code in ILO_CODES}
+        row["norm"] = normalise(row["text"]).text
+    return rows
+
+
+def probabilities(train_splits: tuple[str, ...], rows: list[dict]) -> list[dict[str, float]]:
+    train = load_rows(train_splits)
+    model = fit(
+        [normalise(r["text"]).text for r in train],
+        [set(r["codes"]) for r in train],
+        tuple(ILO_CODES),
+        t_low=0.0,
+        t_neg=1.01,
+    )
+    return [model.probabilities(r["norm"]) for r in rows]
+
+
+def reviewed(rows: list[dict], probs: list[dict[str, float]], t_low: float, t_neg: float) -> list[set[str]]:
+    out = []
+    for row, p in zip(rows, probs, strict=True):
+        if not row["pred"] or len(row["norm"]) < MIN_CHARS:
+            out.append(set(row["pred"]))
+        else:
+            out.append(set(decide(p, row["pred"], t_low, t_neg).kept))
+    return out
+
+
+def score(rows: list[dict], preds: list[set[str]]) -> dict[str, float | str]:
+    tp = fp = fn = negatives = flagged = 0
+    by_lang: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row, pred in zip(rows, preds, strict=True):
+        gold = set(row["codes"])
+        counts = (len(pred & gold), len(pred - gold), len(gold - pred))
+        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+        lang = by_lang[row["lang"]]
+        for k in range(3):
+            lang[k] += counts[k]
+        if not gold:
+            negatives += 1
+            flagged += bool(pred)
+
+    def f1(a: int, b: int, c: int) -> tuple[float, float, float]:
+        p = a / (a + b) if a + b else 1.0
+        r = a / (a + c) if a + c else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    p, r, f = f1(tp, fp, fn)
+    lowest = min(by_lang, key=lambda lang: f1(*by_lang[lang])[2])
+    return {
+        "F1": f,
+        "P": p,
+        "R": r,
+        "FP": flagged / negatives if negatives else 0.0,
+        "low": f1(*by_lang[lowest])[2],
+        "lang": lowest,
+    }
+
+
+def show(label: str, s: dict[str, float | str]) -> str:
+    return (
+        f"{label:34} F1 {s['F1']:.3f}  P {s['P']:.3f}  R {s['R']:.3f}  FP on negatives {s['FP']:.3f}  "
+        f"lowest {s['lang']} {s['low']:.3f}"
+    )
+
+
+def choose(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, float]:
+    """The thresholds with the best micro-F1 on a validation set (ties: fewer false positives)."""
+    best: tuple[tuple[float, float], tuple[float, float]] | None = None
+    for t_low in T_LOW:
+        for t_neg in T_NEG:
+            s = score(rows, reviewed(rows, probs, t_low, t_neg))
+            key = (round(float(s["F1"]), 4), -float(s["FP"]))
+            if best is None or key > best[0]:
+                best = (key, (t_low, t_neg))
+    assert best is not None
+    return best[1]
+
+
+def without(*splits: str) -> tuple[str, ...]:
+    return tuple(s for s in TRAINING_SPLITS if s not in splits)
+
+
+def test_point(name: str, test: tuple[str, str], validation: tuple[str, str], tmp: Path) -> None:
+    (test_split, test_commit), (val_split, val_commit) = test, validation
+    print(
+        f"\n{name}: {test_split} with the rules of {test_commit}; thresholds from {val_split} @ {val_commit}"
+    )
+    val_rows = screened(val_split, old_rules(val_commit, tmp / val_commit))
+    t_low, t_neg = choose(val_rows, probabilities(without(test_split, val_split), val_rows))
+    rows = screened(test_split, old_rules(test_commit, tmp / test_commit))
+    probs = probabilities(without(test_split), rows)
+    print(show("rules alone", score(rows, [set(r["pred"]) for r in rows])))
+    print(
+        show(
+            f"with the layer (t_low {t_low}, t_neg {t_neg})", score(rows, reviewed(rows, probs, t_low, t_neg))
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--choose", action="store_true", help="pick the packaged model's thresholds")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.choose:
+            split, commit = CHOICE
+            rows = screened(split, old_rules(commit, Path(tmp) / commit))
+            probs = probabilities(without(split), rows)
+            t_low, t_neg = choose(rows, probs)
+            print(show(f"{split} @ {commit}, rules alone", score(rows, [set(r["pred"]) for r in rows])))
+            print(show("with the layer (fitted here)", score(rows, reviewed(rows, probs, t_low, t_neg))))
+            print(f"thresholds: T_LOW = {t_low}, T_NEG = {t_neg} (scripts/train_screening_model.py)")
+            return
+        for name, (test, validation) in POINTS.items():
+            test_point(name, test, validation, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

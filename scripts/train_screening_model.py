@@ -1,0 +1,92 @@
+"""Train the screening detector's statistical layer and write src/tiaki/screening/data/text_model.npz.
+
+Usage:
+    uv run python scripts/train_screening_model.py            # write the packaged model
+    uv run python scripts/train_screening_model.py --check    # exit 1 if the packaged model differs
+
+Trained on the labelled narratives the rules are tuned on (benchmarks/data/screening_eval, the `tune`
+splits; never `heldout` or a frozen `fresh` set), with texts normalised as the detector normalises them.
+The thresholds are the ones `benchmarks/screening_model_validation.py --choose` picks on the newest set
+the rules of the time had not seen (see docs/screening.md); change them only by re-running it.
+Deterministic: the same data gives the same model (liblinear, fixed order), so `--check` can prove the
+packaged file is what this script builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from tiaki.screening.normalise import normalise  # noqa: E402
+from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
+from tiaki.screening.textmodel import MODEL_PATH, TextModel, fit, load_text_model, save  # noqa: E402
+
+DATA_DIR = ROOT / "benchmarks" / "data" / "screening_eval"
+TRAINING_SPLITS = ("dev", "fresh", *(f"fresh{n}" for n in range(2, 12)))
+# Chosen by `benchmarks/screening_model_validation.py --choose` (fresh11, with the rules of dce2873).
+T_LOW = 0.01
+T_NEG = 0.5
+
+
+def load_rows(splits: tuple[str, ...]) -> list[dict]:
+    rows: list[dict] = []
+    for name in splits:
+        with (DATA_DIR / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    return rows
+
+
+def train(
+    splits: tuple[str, ...] = TRAINING_SPLITS, *, t_low: float = T_LOW, t_neg: float = T_NEG
+) -> TextModel:
+    rows = load_rows(splits)
+    return fit(
+        [normalise(row["text"]).text for row in rows],
+        [set(row["codes"]) for row in rows],
+        tuple(ILO_CODES),
+        t_low=t_low,
+        t_neg=t_neg,
+    )
+
+
+def same(a: TextModel, b: TextModel) -> bool:
+    return (
+        a.vocabulary == b.vocabulary
+        and a.targets == b.targets
+        and (a.t_low, a.t_neg) == (b.t_low, b.t_neg)
+        and all(
+            np.allclose(x, y, rtol=1e-5, atol=1e-6)
+            for x, y in ((a.idf, b.idf), (a.coef, b.coef), (a.intercept, b.intercept))
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="compare with the packaged model, write nothing")
+    args = parser.parse_args()
+    model = train()
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.npz"
+            save(model, path)  # compare as stored (float32)
+            ok = same(load_text_model.__wrapped__(path), load_text_model.__wrapped__(MODEL_PATH))
+        print("packaged model matches the training data" if ok else "packaged model differs: retrain")
+        sys.exit(0 if ok else 1)
+    save(model, MODEL_PATH)
+    where = MODEL_PATH.relative_to(ROOT)
+    print(f"wrote {where}: {len(model.vocabulary)} features, {len(model.targets)} targets")
+
+
+if __name__ == "__main__":
+    main()

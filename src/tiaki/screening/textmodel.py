@@ -1,0 +1,197 @@
+"""The statistical layer: a small linear text model that reviews the rules' findings.
+
+The rules find indicators and give the evidence; the model may only take findings away, never add one,
+so every indicator shown still has a rule's evidence span behind it. Two checks, on a text where the
+rules found something:
+
+- a finding is dropped when the model gives its indicator a probability below `t_low` (the rules matched
+  words that, in this kind of narrative, rarely mean that indicator);
+- every finding is dropped when the model gives "no indicator at all" a probability of at least `t_neg`
+  (negations, advice and news about others that the rules' context cues missed).
+
+The model is one logistic regression per target (the 11 ILO codes and `no_indicator`) over sublinear
+TF-IDF features of `tokens` (words; Burmese syllables and syllable pairs; Thai character trigrams),
+trained by `scripts/train_screening_model.py` on the labelled narratives the rules are tuned on and
+shipped as `data/text_model.npz` (numbers and strings only; nothing is downloaded at run time). Its
+thresholds were chosen on a labelled set the rules of the time had not seen, and the layer is kept
+because it improved two such sets (`benchmarks/screening_model_validation.py`, docs/screening.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from tiaki.screening.rules import TEXT_MODEL_PATH as MODEL_PATH
+
+NO_INDICATOR = "no_indicator"
+# Texts shorter than this (in characters, about 20 words) keep every finding: a statement of a sentence
+# or two gives a bag of words too little to go on ("the recruiter confiscated my passport" alone is
+# mostly the prior), and on the validation sets almost all of the layer's gain came from longer texts.
+MIN_CHARS = 120
+
+_TOKEN = re.compile(r"[^\s.,;:!?\"'()\[\]{}…“”‘’«»—–\-/|၊။।]+")
+_MYANMAR_RUN = re.compile(r"[\u1000-\u109f]+")
+# A Burmese syllable starts at a consonant (or independent vowel, digit) not stacked under another
+# and not killed by asat.
+_MYANMAR_SYLLABLE = re.compile(
+    r"(?<!\u1039)[\u1000-\u102A\u103F\u104C-\u104F\u1040-\u1049](?![\u103A\u1039])"
+)
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_SPLIT_SCRIPTS = re.compile(r"[\u0e00-\u0e7f\u1000-\u109f]")  # Thai or Myanmar letters
+_DIGITS = re.compile(r"\d+")
+
+
+def _myanmar_syllables(token: str) -> list[str]:
+    starts = [m.start() for m in _MYANMAR_SYLLABLE.finditer(token)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(token))
+    return [token[a:b] for a, b in pairwise(starts) if b > a]
+
+
+def tokens(text: str) -> list[str]:
+    """The model's features of a text: lower-cased words with digits as 0; Burmese syllables and syllable
+    pairs; character trigrams of Thai runs (Thai has no spaces, and trigrams need no dictionary)."""
+    words = _TOKEN.findall(_DIGITS.sub("0", text.lower()))
+    if not _SPLIT_SCRIPTS.search(text):
+        return words  # most texts: words are the features
+    out: list[str] = []
+    for token in words:
+        if _THAI.search(token):
+            marked = f"<{token}>"
+            out.extend(marked[i : i + 3] for i in range(len(marked) - 2))
+        elif _MYANMAR_RUN.fullmatch(token):
+            syllables = _myanmar_syllables(token)
+            out.extend(syllables)
+            out.extend(a + "_" + b for a, b in pairwise(syllables))
+        else:
+            out.append(token)
+    return out
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the model kept of the rules' findings, and why it dropped the others."""
+
+    kept: frozenset[str]
+    dropped: tuple[str, ...]  # ILO codes dropped one by one (probability below t_low)
+    no_indicator: bool  # every finding dropped: the text most likely holds no indicator
+
+
+@dataclass(frozen=True, eq=False)
+class TextModel:
+    vocabulary: dict[str, int]
+    idf: np.ndarray  # (features,)
+    coef: np.ndarray  # (targets, features)
+    intercept: np.ndarray  # (targets,)
+    targets: tuple[str, ...]
+    t_low: float
+    t_neg: float
+
+    @functools.cached_property
+    def _by_feature(self) -> np.ndarray:
+        """The weights as (features, targets), so a text's features are contiguous rows."""
+        return np.ascontiguousarray(self.coef.T)
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Each target's probability for a text (sklearn's TfidfVectorizer with sublinear tf and l2 norm,
+        then the logistic regressions, computed here with numpy)."""
+        counts = Counter(i for i in map(self.vocabulary.get, tokens(text)) if i is not None)
+        z = self.intercept
+        if counts:
+            n = len(counts)
+            index = np.fromiter(counts.keys(), dtype=np.intp, count=n)
+            x = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=n))) * self.idf[index]
+            x /= math.sqrt(x @ x)
+            z = z + x @ self._by_feature[index]
+        p = 1.0 / (1.0 + np.exp(-z))
+        return dict(zip(self.targets, p.tolist(), strict=True))
+
+    def review(self, text: str, codes: set[str]) -> Review:
+        """Which of the rules' ILO findings the model lets stand in this text."""
+        if not codes or len(text) < MIN_CHARS:
+            return Review(frozenset(codes), (), False)
+        return decide(self.probabilities(text), codes, self.t_low, self.t_neg)
+
+
+def decide(p: dict[str, float], codes: set[str], t_low: float, t_neg: float) -> Review:
+    """The review of a text's findings given the model's probabilities for it (see the module notes)."""
+    if p[NO_INDICATOR] >= t_neg:
+        return Review(frozenset(), tuple(sorted(codes)), True)
+    dropped = tuple(sorted(code for code in codes if code in p and p[code] < t_low))
+    return Review(frozenset(codes.difference(dropped)), dropped, False)
+
+
+@functools.cache
+def load_text_model(path: Path = MODEL_PATH) -> TextModel:
+    with np.load(path, allow_pickle=False) as data:
+        vocabulary = {str(token): i for i, token in enumerate(data["vocabulary"])}
+        return TextModel(
+            vocabulary=vocabulary,
+            idf=data["idf"].astype(np.float64),
+            coef=data["coef"].astype(np.float64),
+            intercept=data["intercept"].astype(np.float64),
+            targets=tuple(str(t) for t in data["targets"]),
+            t_low=float(data["t_low"]),
+            t_neg=float(data["t_neg"]),
+        )
+
+
+# Training (a development task: scikit-learn is a development dependency, not needed at run time).
+C = 32.0  # inverse regularisation, chosen by leave-one-split-out cross-validation on the tuning splits
+MIN_DF = 2
+
+
+def fit(
+    texts: list[str], labels: list[set[str]], targets: tuple[str, ...], *, t_low: float, t_neg: float
+) -> TextModel:
+    """Train the model on normalised texts and their gold ILO codes (deterministic: liblinear, fixed order).
+
+    `targets` are the ILO codes; `no_indicator` is added as the last target.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectoriser = TfidfVectorizer(analyzer=tokens, min_df=MIN_DF, sublinear_tf=True, dtype=np.float64)
+    x = vectoriser.fit_transform(texts)
+    columns = [[code in gold for gold in labels] for code in targets]
+    columns.append([not gold for gold in labels])
+    coef, intercept = [], []
+    for y in columns:
+        model = LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(x, np.array(y, dtype=int))
+        coef.append(model.coef_[0])
+        intercept.append(model.intercept_[0])
+    vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
+    return TextModel(
+        vocabulary={token: i for i, token in enumerate(vocabulary)},
+        idf=np.asarray(vectoriser.idf_, dtype=np.float64),
+        coef=np.vstack(coef),
+        intercept=np.array(intercept, dtype=np.float64),
+        targets=(*targets, NO_INDICATOR),
+        t_low=t_low,
+        t_neg=t_neg,
+    )
+
+
+def save(model: TextModel, path: Path) -> None:
+    """Write the model as a compressed .npz of plain arrays (no pickles: loading runs no code)."""
+    vocabulary = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    with path.open("wb") as fh:
+        np.savez_compressed(
+            fh,
+            vocabulary=np.array(vocabulary, dtype=str),
+            idf=model.idf.astype(np.float32),
+            coef=model.coef.astype(np.float32),
+            intercept=model.intercept.astype(np.float32),
+            targets=np.array(model.targets, dtype=str),
+            t_low=np.float64(model.t_low),
+            t_neg=np.float64(model.t_neg),
+        )

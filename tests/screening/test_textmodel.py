@@ -1,0 +1,131 @@
+"""The statistical layer: features, the numpy scoring against scikit-learn's, the review rules, the
+detector's use of it, and that the packaged model is what the training script builds."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tiaki.screening import detect
+from tiaki.screening import detector as detector_module
+from tiaki.screening.textmodel import (
+    MIN_CHARS,
+    NO_INDICATOR,
+    TextModel,
+    decide,
+    fit,
+    load_text_model,
+    tokens,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+RD, WAGES = "retention_of_identity_documents", "withholding_of_wages"
+# Two findings for the rules in a text long enough for the layer to review it.
+LONG = (
+    "I worked on the farm for two years. The boss took my passport on the first day and kept it in his "
+    "safe, and he did not pay us for four months."
+)
+
+
+def test_tokens_are_words_burmese_syllables_and_thai_trigrams() -> None:
+    assert tokens("They took 12 Passports, then left.") == ["they", "took", "0", "passports", "then", "left"]
+    assert tokens("ยึด") == ["<ยึ", "ยึด", "ึด>"]
+    assert tokens("ပတ်စ်ပို့") == ["ပတ်စ်", "ပို့", "ပတ်စ်_ပို့"]
+
+
+def test_probabilities_equal_scikit_learns() -> None:
+    pytest.importorskip("sklearn")
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [
+        "the boss took my passport",
+        "they kept our passports in the office",
+        "we were not paid for months",
+        "the agent kept the wages",
+        "I keep my passport myself",
+        "nobody took anything from me",
+        "my passport is at home with me",
+        "wages paid on time every month",
+    ]
+    labels = [{RD}, {RD}, {WAGES}, {WAGES}, set(), set(), set(), set()]
+    model = fit(texts, labels, (RD, WAGES), t_low=0.1, t_neg=0.9)
+    vectoriser = TfidfVectorizer(analyzer=tokens, min_df=2, sublinear_tf=True)
+    x = vectoriser.fit_transform(texts)
+    reference = LogisticRegression(C=32, solver="liblinear", max_iter=1000).fit(
+        x, [RD in gold for gold in labels]
+    )
+    for text in ("the boss kept my passport and my passport", "wages", "an unseen sentence"):
+        expected = reference.predict_proba(vectoriser.transform([text]))[0, 1]
+        assert model.probabilities(text)[RD] == pytest.approx(expected, rel=1e-7)
+    assert set(model.probabilities("x")) == {RD, WAGES, NO_INDICATOR}
+
+
+def test_decide_drops_unlikely_findings_or_all_of_them() -> None:
+    p = {RD: 0.6, WAGES: 0.01, NO_INDICATOR: 0.3}
+    kept = decide(p, {RD, WAGES}, t_low=0.04, t_neg=0.72)
+    assert (kept.kept, kept.dropped, kept.no_indicator) == (frozenset({RD}), (WAGES,), False)
+    gone = decide({**p, NO_INDICATOR: 0.8}, {RD, WAGES}, t_low=0.04, t_neg=0.72)
+    assert (gone.kept, gone.dropped, gone.no_indicator) == (frozenset(), (RD, WAGES), True)
+    assert decide(p, {RD}, t_low=0.0, t_neg=1.01).kept == frozenset({RD})
+
+
+def _forced(no_indicator: float, **probabilities: float) -> TextModel:
+    """The packaged model with its scores replaced by fixed ones, to test what the detector does."""
+    model = load_text_model()
+
+    class Fixed(TextModel):
+        def probabilities(self, text: str) -> dict[str, float]:
+            return {**dict.fromkeys(model.targets, 0.5), NO_INDICATOR: no_indicator, **probabilities}
+
+    return Fixed(**{f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)})
+
+
+def test_detector_reports_what_the_layer_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(LONG) >= MIN_CHARS
+    rules_alone = detect(LONG, "en", model=False)
+    assert {i.code for i in rules_alone.indicators} == {RD, WAGES}
+
+    monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.1, **{WAGES: 0.001}))
+    result = detect(LONG, "en")
+    assert [i.code for i in result.indicators] == [RD]
+    assert "model_dropped:" + WAGES in result.notes
+    assert result.score < rules_alone.score
+
+    monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.99))
+    result = detect(LONG, "en")
+    assert (result.indicators, result.level) == ((), "none")
+    assert "model_no_indicator" in result.notes
+    # The keyword baseline and model=False never consult the layer.
+    assert {i.code for i in detect(LONG, "en", model=False).indicators} == {RD, WAGES}
+    assert {i.code for i in detect(LONG, "en", context=False).indicators} >= {RD, WAGES}
+
+
+def test_short_statements_keep_every_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.99))
+    short = "The recruiter confiscated my passport."
+    assert len(short) < MIN_CHARS
+    result = detect(short, "en")
+    assert [i.code for i in result.indicators] == [RD]
+    assert not any(note.startswith("model") for note in result.notes)
+
+
+def test_packaged_model_is_what_the_training_script_builds() -> None:
+    """Data and code in, the packaged file out: retraining from the labelled splits gives the same model."""
+    pytest.importorskip("sklearn")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import train_screening_model as training
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert not {"heldout", "fresh12"} & set(training.TRAINING_SPLITS)  # the unseen splits
+    packaged = load_text_model()
+    assert (packaged.t_low, packaged.t_neg) == (training.T_LOW, training.T_NEG)
+    rebuilt = training.train()
+    assert packaged.targets == rebuilt.targets and packaged.vocabulary == rebuilt.vocabulary
+    for ours, theirs in ((packaged.coef, rebuilt.coef), (packaged.intercept, rebuilt.intercept)):
+        assert np.allclose(ours, theirs, rtol=1e-5, atol=1e-6)
