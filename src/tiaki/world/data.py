@@ -97,6 +97,7 @@ class Culture:
     syllables: list[NamePart] = field(default_factory=list)
     nicknames: list[NamePart] = field(default_factory=list)
     family_parts: list[NamePart] = field(default_factory=list)
+    single: list[NamePart] = field(default_factory=list)
     honorifics: list[Honorific] = field(default_factory=list)
 
 
@@ -222,6 +223,7 @@ def _load_culture(directory: Path) -> Culture:
         ("syllables", "syllables.csv", True),
         ("nicknames", "nicknames.csv", True),
         ("family_parts", "family_parts.csv", False),
+        ("single", "single.csv", True),
     ):
         path = source / filename
         if path.exists():

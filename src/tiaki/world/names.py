@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import random
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,7 +125,8 @@ class NameSampler:
         self.culture = culture
         self._tables: dict[tuple[str, str], tuple[list[NamePart], np.ndarray]] = {}
         self._parts: dict[str, tuple[list[NamePart], np.ndarray]] = {}
-        self._compounds: dict[tuple[str, str], NamePart] = {}
+        self._compounds: dict[tuple[str, ...], NamePart] = {}
+        self._lengths: tuple[list[int], np.ndarray] = ([2], np.ones(1))
 
     def _table(self, kind: str, gender: str) -> tuple[list[NamePart], np.ndarray]:
         key = (kind, gender)
@@ -136,27 +138,46 @@ class NameSampler:
         return self._tables[key]
 
     def _compound(self, rng: np.random.Generator) -> NamePart:
-        """A family name made of two elements (Thai Si + suk, Sinhala Jaya + singhe)."""
+        """A family name made of two or more elements (Thai Si + suk, Sinhala Jaya + singhe).
+
+        ``family_compound_lengths`` (with ``family_compound_length_weights``) in meta.toml lets a tradition
+        build longer names: every element but the last is drawn from the 'first' parts, so Thai names such
+        as Suwan + na + phong (three elements) make family names effectively unique to one family.
+        """
+        meta = self.culture.meta
         if not self._parts:
             for position in ("first", "last"):
                 parts = [p for p in self.culture.family_parts if p.position == position]
-                weights = np.array([p.weight for p in parts])
-                self._parts[position] = (parts, weights / weights.sum())
-        firsts, first_p = self._parts["first"]
-        lasts, last_p = self._parts["last"]
+                weights = np.array([p.weight for p in parts], dtype=float)
+                cumulative = np.cumsum(weights / weights.sum())
+                cumulative[-1] = 1.0
+                self._parts[position] = (parts, cumulative)
+            lengths = [int(n) for n in meta.get("family_compound_lengths", [2])]
+            length_weights = _normalise(meta.get("family_compound_length_weights", [1.0] * len(lengths)))
+            self._lengths = (lengths, np.cumsum(length_weights))
+        firsts, first_c = self._parts["first"]
+        lasts, last_c = self._parts["last"]
+        lengths, length_c = self._lengths
+        count = lengths[0]
+        if len(lengths) > 1:
+            count = lengths[min(int(np.searchsorted(length_c, rng.random(), side="right")), len(lengths) - 1)]
         while True:
-            first = firsts[rng.choice(len(firsts), p=first_p)]
-            last = lasts[rng.choice(len(lasts), p=last_p)]
-            if first.name != last.name:
+            draws = rng.random(count)
+            chosen = [firsts[int(np.searchsorted(first_c, u, side="right"))] for u in draws[:-1]]
+            chosen.append(lasts[int(np.searchsorted(last_c, draws[-1], side="right"))])
+            if all(a.name != b.name for a, b in itertools.pairwise(chosen)):
                 break
-        key = (first.name, last.name)
+        key = tuple(p.name for p in chosen)
         if key not in self._compounds:
-            spellings = [(first.latin, last.latin)]
-            spellings += [(f, last.latin) for f in first.variants] + [(first.latin, v) for v in last.variants]
-            variants = tuple(dict.fromkeys(f + v.lower() for f, v in spellings[1:]))
-            self._compounds[key] = NamePart(
-                first.name + last.name, first.latin + last.latin.lower(), variants, "u", 1.0
-            )
+            latins = [p.latin if i == 0 else p.latin.lower() for i, p in enumerate(chosen)]
+            spellings = []
+            for i, part in enumerate(chosen):
+                for variant in part.variants:
+                    spelled = list(latins)
+                    spelled[i] = variant if i == 0 else variant.lower()
+                    spellings.append("".join(spelled))
+            variants = tuple(dict.fromkeys(spellings))
+            self._compounds[key] = NamePart("".join(key), "".join(latins), variants, "u", 1.0)
         return self._compounds[key]
 
     def _draw(self, kind: str, gender: str, size: int, rng: np.random.Generator) -> list[NamePart]:
@@ -202,6 +223,14 @@ class NameSampler:
                     families = [self._compound(rng) if prng.random() < compound else f for f in families]
                 single = meta.get("single_name_rate", 0.0)
                 families = [None if prng.random() < single else f for f in families]
+                if single and culture.single:
+                    # People known by one name only carry the names that are used alone (Javanese Sutrisno),
+                    # not the first element of a longer name (Muhammad, Siti).
+                    alone = self._draw("single", gender, k, rng)
+                    given_lists = [
+                        (alone[j],) if f is None else given
+                        for j, (f, given) in enumerate(zip(families, given_lists, strict=True))
+                    ]
             else:
                 families = [None] * k
             nicknames: list[NamePart | None] = [None] * k
