@@ -21,6 +21,8 @@ from tiaki.screening.rules import (
     RuleSet,
     load_all_rules,
     ruleset_version,
+    unaccent_table,
+    unaccented,
 )
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
@@ -604,6 +606,17 @@ def _child_matches(
     return spans
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_ACCENTED = re.compile("[" + "".join(sorted(map(chr, unaccent_table()))) + "]")
+
+
+def _typed_without_diacritics(text: str) -> bool:
+    """Whether a Latin-script text has (almost) no letters with diacritics: under 1 in 100 letters, where
+    ordinary Vietnamese has one in four or five."""
+    letters = len(_LETTER.findall(text))
+    return bool(letters) and len(_ACCENTED.findall(text)) < 0.01 * letters
+
+
 def lower_same_length(text: str) -> str:
     """Lower-case text without changing its length, so offsets stay valid (rules match lower case)."""
     lowered = text.lower()
@@ -696,6 +709,12 @@ def detect(
     language = detect_language(mapped.text, counts) if lang in (None, "auto") else lang
     chosen = _rulesets_for(language, counts, rulesets)
     matchable = lower_same_length(mapped.text)
+    without_diacritics = any(r.unaccented for r in chosen) and _typed_without_diacritics(matchable)
+    if without_diacritics:
+        # Text typed without diacritics meets the rules written without them (same offsets).
+        chosen = [r.unaccented or r for r in chosen]
+        matchable = unaccented(matchable)
+        notes.append("screened_without_diacritics")
     if language not in rulesets:
         notes.append(
             "no_rules_for_language" if not chosen else "screened_with:" + ",".join(r.language for r in chosen)
@@ -710,7 +729,8 @@ def detect(
         child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit, prefilter))
 
     found = _dedupe(matches)
-    if found and context and model:
+    # The text model learnt from text with diacritics; it has no say over text typed without them.
+    if found and context and model and not without_diacritics:
         review = load_text_model().review(mapped.text, {match.code for match in found})
         if review.no_indicator:
             notes.append("model_no_indicator")

@@ -49,6 +49,11 @@ _FUNCTION_WORDS = {
     "mi": frozenset(
         "te ngā nga ka ki ā o kāore kaore ahau mātou matou ia rātou ratou kei ana tōku taku".split()
     ),
+    # Vietnamese typed without diacritics ("khong dau"), which the letter test above cannot see.
+    "vi": frozenset(
+        "toi khong cua va la cho duoc nguoi nhung cac mot da bi em chung nay roi thi trong voi minh "
+        "ong ba chi anh dang se cung nen vi".split()
+    ),
 }
 _WORD = re.compile(r"[^\W\d_]+")
 FUNCTION_WORD_MIN = 4
@@ -93,7 +98,8 @@ def _lingua_detector(only: frozenset[str] | None = None) -> Any:
 
 
 def _function_word_family(text: str) -> str | None:
-    """ "en", "ms_id" or "mi" when that family's function words clearly dominate the sample, else None."""
+    """ "en", "ms_id", "mi" or "vi" when that family's function words clearly dominate the sample, else
+    None."""
     counts = dict.fromkeys(_FUNCTION_WORDS, 0)
     for word in _WORD.findall(text.lower()):
         for family, words in _FUNCTION_WORDS.items():
@@ -133,8 +139,8 @@ def detect_language(text: str, counts: Counter[str] | None = None) -> str:
     latin = " ".join(_NOT_LATIN.sub(" ", text[:SAMPLE_CHARS]).split())[:LINGUA_SAMPLE_CHARS]
     family = _function_word_family(latin)
     all_rules = load_all_rules()
-    if family == "en" and "en" in all_rules:
-        return "en"
+    if family in ("en", "vi") and family in all_rules:
+        return family
     if family == "ms_id" and "ms" in all_rules and "id" in all_rules:
         pair = frozenset(name for name in (all_rules["ms"].lingua, all_rules["id"].lingua) if name)
         found = _lingua_detector(pair).detect_language_of(latin)

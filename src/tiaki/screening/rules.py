@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ _TERM = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _ALLOWED_TOP = {
     "language", "name", "version", "script", "lingua", "segmentation", "also_apply", "clause_breaks",
     "terms", "negation", "hypothetical", "age", "indicators", "exploitation", "sentence_breaks",
+    "unaccented_text",
 }  # fmt: skip
 _ALLOWED_INDICATOR = {"patterns", "negative_patterns", "exclude", "sentence_exclude"}
 _ALLOWED_EXPLOITATION = {"patterns", "context_patterns", "exclude"}
@@ -115,6 +117,9 @@ class RuleSet:
     exploitation_all: PatternSet | None = None
     # Finds every gate literal of the rule set in one pass over a text (see prefilter.LiteralFinder).
     literals: LiteralFinder | None = None
+    # With `unaccented_text = true`: the same rules with every diacritic removed (see `unaccented`), for
+    # text typed without them (Vietnamese chat and SMS are often written "không dấu").
+    unaccented: RuleSet | None = None
 
 
 def _expand(pattern: str, terms: dict[str, str], where: str) -> str:
@@ -243,6 +248,8 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
         raise RuleFileError(f"{source}: script must be one of {SCRIPTS}")
     if raw["segmentation"] not in SEGMENTATIONS:
         raise RuleFileError(f"{source}: segmentation must be one of {SEGMENTATIONS}")
+    if not isinstance(raw.get("unaccented_text", False), bool):
+        raise RuleFileError(f"{source}: unaccented_text must be true or false")
     terms = raw.get("terms", {})
     if not isinstance(terms, dict) or not all(isinstance(v, str) for v in terms.values()):
         raise RuleFileError(f"{source}: terms must map NAME = 'regex'")
@@ -365,7 +372,37 @@ def load_rules_file(path: Path) -> RuleSet:
     rules = parse_rules(raw, source=path.name)
     if rules.language != path.stem:
         raise RuleFileError(f"{path.name}: language {rules.language!r} does not match the file name")
+    if raw.get("unaccented_text"):
+        twin = parse_rules(_unaccented_values(raw), source=f"{path.name} (without diacritics)")
+        rules = replace(rules, unaccented=twin)
     return rules
+
+
+@cache
+def unaccent_table() -> dict[int, str]:
+    """Each precomposed Latin letter with diacritics -> its base letter (đ -> d): one character for one."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+def unaccented(text: str) -> str:
+    """Text without the diacritics of Latin letters, the same length (offsets stay valid)."""
+    return text.translate(unaccent_table())
+
+
+def _unaccented_values(raw: Any) -> Any:
+    """A parsed rule file with every string (pattern, cue, term) written without diacritics."""
+    if isinstance(raw, str):
+        return unaccented(raw)
+    if isinstance(raw, dict):
+        return {key: _unaccented_values(value) for key, value in raw.items() if key != "unaccented_text"}
+    if isinstance(raw, list):
+        return [_unaccented_values(value) for value in raw]
+    return raw
 
 
 @cache
