@@ -1,4 +1,8 @@
-"""The rule-based indicator detector: `detect(text, lang)` returns an explainable ScreeningResult."""
+"""The indicator detector: `detect(text, lang)` returns an explainable ScreeningResult.
+
+Rules find the indicators and their evidence; a statistical text model may then drop findings it finds
+very unlikely (textmodel.py), never add one.
+"""
 
 from __future__ import annotations
 
