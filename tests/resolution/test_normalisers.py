@@ -174,3 +174,18 @@ def test_consonant_skeleton_meets_vowel_spellings_across_scripts() -> None:
 def test_tamil_nj_and_thai_silent_r() -> None:
     assert normalise_name("ரஞ்சனி").loose == normalise_name("Ranjani").loose
     assert normalise_name("ศรีสุข").loose == normalise_name("Srisuk").loose == normalise_name("Sisuk").loose
+
+
+def test_burmese_script_meets_the_usual_latin_spellings() -> None:
+    """ေ is written "ay"/"ai" (May, Nay, Wai), ွေ "we" (Shwe), အိ "Ei", အေ "Aye", ယှ and ရှ "sh"."""
+    pairs = [
+        ("ဦးမြင့်ဝေ", "U Myint Wai"),
+        ("မအိအေးစု", "Ma Ei Aye Su"),
+        ("စောထူးဂေ", "Saw Htoo Gay"),
+        ("ရွှေဝါ", "Shwe Wah"),
+        ("နေလင်း", "Nay Lin"),
+        ("မေသူ", "May Thu"),
+        ("ယှမ်းလေး", "Shan Lay"),
+    ]
+    for script, latin in pairs:
+        assert normalise_name(script).loose == normalise_name(latin).loose, (script, latin)

@@ -252,7 +252,8 @@ def normalise_name(raw: str | None) -> NameKeys:
 
     romanised: list[str] = []
     for word in words:
-        latin = romanise(word).lower()
+        # text was converted from Zawgyi above; converting each word again can misfire on short words
+        latin = romanise(word, "myanmar_unicode" if script_of(word) == "myanmar" else None).lower()
         # Burmese romanisation separates syllables with spaces, as Burmese names are written in Latin.
         romanised.extend(w for w in (_NON_KEY.sub(" ", latin)).split() if w)
     romanised, titles = _take_sequences(romanised, particles.honorific_sequences, leading_only=True)

@@ -112,7 +112,8 @@ _MY_VOWELS_OPEN = {
     "ီ": "i",
     "ု": "u",
     "ူ": "u",
-    "ေ": "e",
+    # ေ is written "ay" in names (May, Nay, Htay, Wai/Way) and ဲ "e" (Ye, Bwe); see _my_rhyme for ွေ "we".
+    "ေ": "ay",
     "ဲ": "e",
     "ော": "aw",
     "ေါ": "aw",
@@ -210,6 +211,9 @@ def _my_rhyme(medials: str, marks: str, final: str) -> str:
         if "".join(sorted(candidate)) == open_key:
             if _MY_MEDIAL_W in medials and value == "a":
                 return "wa"
+            if _MY_MEDIAL_W in medials and value == "ay":
+                # ွေ is "we" by convention: Shwe, Swe, Thwe
+                return "e"
             return value
     return "a"
 
@@ -217,7 +221,10 @@ def _my_rhyme(medials: str, marks: str, final: str) -> str:
 def _my_onset(onset: str, medials: str) -> str:
     base = _MY_ONSETS.get(onset, _MY_INDEPENDENT.get(onset, ""))
     if _MY_MEDIAL_H in medials:
-        base = "sh" if onset == "ရ" else "h" + base
+        # ရှ and ယှ are both "sh" (Shwe, Shar); လျှ is "sh" as well
+        if onset in ("ရ", "ယ") or (onset == "လ" and _MY_MEDIAL_Y in medials):
+            return "sh" + ("w" if _MY_MEDIAL_W in medials else "")
+        base = "h" + base
     if _MY_MEDIAL_Y in medials or _MY_MEDIAL_R in medials:
         # ကျ / ကြ are both "ky"; မြ is "my"; ချ "ch".
         base = {"kh": "ch", "k": "ky", "g": "gy", "ng": "ny"}.get(base, base + "y")
@@ -238,8 +245,11 @@ def romanise_myanmar(text: str) -> str:
             continue
         head = _my_onset(onset, medials)
         rhyme = _my_rhyme(medials, marks, final)
-        if onset == "အ" and rhyme == "e":
+        # အေ "Aye", အိ "Ei", အဲ "Eh": a bare vowel after အ is written with a leading vowel letter
+        if onset == "အ" and rhyme == "ay":
             rhyme = "aye"
+        elif onset == "အ" and rhyme == "i" and not final:
+            rhyme = "ei"
         if head.endswith("w") and rhyme in ("un", "ut", "wa"):
             head = head[:-1]
         # Burmese names are written in Latin one syllable per word: "Aung San Suu Kyi".
@@ -279,13 +289,17 @@ def _impossible_in_unicode(text: str) -> bool:
     return False
 
 
+ZAWGYI_THRESHOLD = 0.9
+
+
 def zawgyi_to_unicode(text: str) -> str:
     """Convert Burmese text from Zawgyi to Unicode when the detector is confident it is Zawgyi."""
     detector = _zawgyi_detector()
     if detector is None or not any(0x1000 <= ord(c) <= 0x109F for c in text):
         return text
     # The detector is unsure on short names, so an impossible Unicode spelling also counts as evidence.
-    if detector.get_zawgyi_probability(text) < 0.3 and not _impossible_in_unicode(text):  # type: ignore[attr-defined]
+    # Short Unicode names ("မြမြ", "မေစိုး") score 0.7-0.9, so only a confident score converts on its own.
+    if detector.get_zawgyi_probability(text) < ZAWGYI_THRESHOLD and not _impossible_in_unicode(text):  # type: ignore[attr-defined]
         return text
     from myanmar import converter
 
@@ -410,6 +424,9 @@ def romanise(text: str, script: str | None = None) -> str:
         out = romanise_thai(text)
     elif script == "myanmar":
         out = romanise_myanmar(zawgyi_to_unicode(text))
+    elif script == "myanmar_unicode":
+        # text already converted from Zawgyi by the caller: a second detection on a fragment can misfire
+        out = romanise_myanmar(text)
     elif script == "sinhala":
         out = romanise_sinhala(text)
     elif script == "tamil":
