@@ -15,7 +15,7 @@ from tiaki.screening.rules import ruleset_version
 ROOT = Path(__file__).resolve().parents[2]
 RESULT_KEYS = {
     "id", "language", "indicators", "score", "level", "ruleset_version", "dimensions", "notes",
-    "exploitation_types",
+    "exploitation_types", "set_aside",
 }  # fmt: skip
 
 

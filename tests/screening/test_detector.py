@@ -135,4 +135,5 @@ def test_as_dict_matches_the_command_line_contract() -> None:
         "dimensions": ["coercion"],
         "notes": [],
         "exploitation_types": [],
+        "set_aside": [],
     }

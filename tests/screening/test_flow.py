@@ -160,3 +160,24 @@ def test_the_api_names_the_form_of_exploitation(org_a: Organisation) -> None:
     assert response.status_code == 200
     found = {(e["code"], text[e["start"] : e["end"]]) for e in response.json()["exploitation_types"]}
     assert ("SexualExploitation", "karaoke") in found
+
+
+@pytest.mark.django_db
+def test_what_the_text_model_set_aside_is_stored_and_shown(
+    org_a: Organisation,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tiaki.screening import detector
+
+    from .test_textmodel import LONG, WAGES, _forced
+
+    monkeypatch.setattr(detector, "load_text_model", lambda: _forced(0.1, **{WAGES: 0.001}))
+    report = _submit(org_a, LONG, django_capture_on_commit_callbacks)
+    screening = ReportScreening.objects.get(report=report)
+    assert screening.set_aside == [WAGES]
+    assert WAGES not in screening.codes and "retention_of_identity_documents" in screening.codes
+    client = verified_client(make_user(org_a, Role.LIAISON_OFFICER))
+    detail = client.get(reverse("intake:report_detail", kwargs={"report_id": report.pk})).content.decode()
+    assert "Set aside by the text model as unlikely in this narrative: Withholding of wages" in detail

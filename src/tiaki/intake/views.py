@@ -54,6 +54,9 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
     indicators = [
         (str(INDICATOR_LABELS.get(f["code"], f["code"])), f["strength"], f["evidence"]) for f in findings
     ]
+    set_aside = (
+        ", ".join(str(INDICATOR_LABELS.get(code, code)) for code in screening.set_aside) if screening else ""
+    )
     return render(
         request,
         "intake/report_detail.html",
@@ -65,6 +68,7 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
             "screening": screening,
             "segments": segments,
             "indicators": indicators,
+            "set_aside": set_aside,
         },
     )
 

@@ -93,6 +93,8 @@ class ScreeningResult:
     dimensions: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     exploitation_types: tuple[ExploitationFinding, ...] = ()
+    # ILO codes the rules found but the text model set aside as unlikely in this text (textmodel.py)
+    set_aside: tuple[str, ...] = ()
 
     @property
     def codes(self) -> frozenset[str]:
@@ -109,6 +111,7 @@ class ScreeningResult:
             "dimensions": list(self.dimensions),
             "notes": list(self.notes),
             "exploitation_types": [finding.as_dict() for finding in self.exploitation_types],
+            "set_aside": list(self.set_aside),
         }
 
 
@@ -733,9 +736,11 @@ def detect(
         child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit, prefilter))
 
     found = _dedupe(matches)
+    set_aside: tuple[str, ...] = ()
     # The text model learnt from text with diacritics; it has no say over text typed without them.
     if found and context and model and not without_diacritics:
         review = load_text_model().review(mapped.text, {match.code for match in found})
+        set_aside = review.dropped
         if review.no_indicator:
             notes.append("model_no_indicator")
         elif review.dropped:
@@ -772,4 +777,5 @@ def detect(
         dimensions=assessment.established_dimensions,
         notes=tuple(notes),
         exploitation_types=tuple(sorted(exploitation.values(), key=lambda f: (f.start, f.code))),
+        set_aside=set_aside,
     )

@@ -31,6 +31,8 @@ class ReportScreening(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.NONE)
     level_rank = models.PositiveSmallIntegerField(default=0, db_index=True)
     note = models.CharField(max_length=200, blank=True)
+    # Indicator codes the rules found but the text model set aside as unlikely (shown beside the findings)
+    set_aside = models.JSONField(default=list, blank=True)
     screened_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -17,8 +17,10 @@ def report_screen(*, report_id: int) -> ReportScreening:
     """Screen one report's narrative (a system action, audited) and store the result."""
     report = Report.objects.get(pk=report_id)
     note = ""
+    set_aside: list[str] = []
     try:
         result = detect(report.narrative, lang=report.language or None)
+        set_aside = list(result.set_aside)
         level, findings = result.level, [i.as_dict() for i in result.indicators]
         codes = sorted(result.codes)
         language, score, version = result.language, result.score, result.ruleset_version
@@ -38,6 +40,7 @@ def report_screen(*, report_id: int) -> ReportScreening:
                 "level": level,
                 "level_rank": LEVEL_RANK[Level(level)],
                 "note": note,
+                "set_aside": set_aside,
                 "screened_at": timezone.now(),
             },
         )

@@ -44,6 +44,10 @@ class ScreenOut(Schema):
     score: float = Field(..., ge=0, le=1)
     level: Literal["none", "low", "medium", "high"]
     ruleset_version: str
+    set_aside: list[str] = Field(
+        default_factory=list,
+        description="indicator codes the rules found but the text model set aside as unlikely in this text",
+    )
 
 
 @router.post(
