@@ -36,13 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from train_screening_model import TRAINING_SPLITS, load_rows  # noqa: E402
+from screening_eval import Tally  # noqa: E402
+from train_screening_model import TRAINING_SPLITS, load_rows, train  # noqa: E402
 
 from tiaki.screening.detector import detect  # noqa: E402
 from tiaki.screening.normalise import normalise  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
-from tiaki.screening.textmodel import MIN_CHARS, decide, fit  # noqa: E402
+from tiaki.screening.textmodel import decide, reviews  # noqa: E402
 
 T_LOW = (0.0, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.15)
 T_NEG = (*(round(0.5 + 0.02 * i, 2) for i in range(25)), 1.01)  # 1.01: never drop everything
@@ -77,54 +79,37 @@ def screened(split: str, rules_dir: Path) -> list[dict]:
 
 
 def probabilities(train_splits: tuple[str, ...], rows: list[dict]) -> list[dict[str, float]]:
-    train = load_rows(train_splits)
-    model = fit(
-        [normalise(r["text"]).text for r in train],
-        [set(r["codes"]) for r in train],
-        tuple(ILO_CODES),
-        t_low=0.0,
-        t_neg=1.01,
-    )
+    """Each row's model probabilities, the model trained (as packaged) on the given splits."""
+    model = train(train_splits, t_low=0.0, t_neg=1.01)  # thresholds are chosen here, not used
     return [model.probabilities(r["norm"]) for r in rows]
 
 
 def reviewed(rows: list[dict], probs: list[dict[str, float]], t_low: float, t_neg: float) -> list[set[str]]:
-    out = []
-    for row, p in zip(rows, probs, strict=True):
-        if not row["pred"] or len(row["norm"]) < MIN_CHARS:
-            out.append(set(row["pred"]))
-        else:
-            out.append(set(decide(p, row["pred"], t_low, t_neg).kept))
-    return out
+    """What the layer would keep of each row's rule findings with these thresholds."""
+    return [
+        set(decide(p, row["pred"], t_low, t_neg).kept)
+        if reviews(row["norm"], row["pred"])
+        else set(row["pred"])
+        for row, p in zip(rows, probs, strict=True)
+    ]
 
 
 def score(rows: list[dict], preds: list[set[str]]) -> dict[str, float | str]:
-    tp = fp = fn = negatives = flagged = 0
-    by_lang: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    """Micro-F1, P, R and false positives on negatives (screening_eval's tallies), and the lowest
+    language's micro-F1."""
+    overall, by_lang = Tally(), defaultdict(Tally)
     for row, pred in zip(rows, preds, strict=True):
         gold = set(row["codes"])
-        counts = (len(pred & gold), len(pred - gold), len(gold - pred))
-        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
-        lang = by_lang[row["lang"]]
-        for k in range(3):
-            lang[k] += counts[k]
-        if not gold:
-            negatives += 1
-            flagged += bool(pred)
-
-    def f1(a: int, b: int, c: int) -> tuple[float, float, float]:
-        p = a / (a + b) if a + b else 1.0
-        r = a / (a + c) if a + c else 1.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-    p, r, f = f1(tp, fp, fn)
-    lowest = min(by_lang, key=lambda lang: f1(*by_lang[lang])[2])
+        overall.add(gold, pred)
+        by_lang[row["lang"]].add(gold, pred)
+    p, r, f = overall.micro()
+    lowest = min(by_lang, key=lambda lang: by_lang[lang].micro()[2])
     return {
         "F1": f,
         "P": p,
         "R": r,
-        "FP": flagged / negatives if negatives else 0.0,
-        "low": f1(*by_lang[lowest])[2],
+        "FP": overall.fp_rate(),
+        "low": by_lang[lowest].micro()[2],
         "lang": lowest,
     }
 

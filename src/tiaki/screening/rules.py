@@ -399,7 +399,7 @@ def _unaccented_values(raw: Any) -> Any:
     if isinstance(raw, str):
         return unaccented(raw)
     if isinstance(raw, dict):
-        return {key: _unaccented_values(value) for key, value in raw.items() if key != "unaccented_text"}
+        return {key: _unaccented_values(value) for key, value in raw.items()}
     if isinstance(raw, list):
         return [_unaccented_values(value) for value in raw]
     return raw

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from tiaki.screening.rules import TEXT_MODEL_PATH as MODEL_PATH
+from tiaki.screening.segmentation import myanmar_syllable_boundaries
 
 NO_INDICATOR = "no_indicator"
 # Texts shorter than this (in characters, about 20 words) keep every finding: a statement of a sentence
@@ -40,22 +41,14 @@ MIN_CHARS = 120
 
 _TOKEN = re.compile(r"[^\s.,;:!?\"'()\[\]{}…“”‘’«»—–\-/|၊။।]+")
 _MYANMAR_RUN = re.compile(r"[\u1000-\u109f]+")
-# A Burmese syllable starts at a consonant (or independent vowel, digit) not stacked under another
-# and not killed by asat.
-_MYANMAR_SYLLABLE = re.compile(
-    r"(?<!\u1039)[\u1000-\u102A\u103F\u104C-\u104F\u1040-\u1049](?![\u103A\u1039])"
-)
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _SPLIT_SCRIPTS = re.compile(r"[\u0e00-\u0e7f\u1000-\u109f]")  # Thai or Myanmar letters
 _DIGITS = re.compile(r"\d+")
 
 
 def _myanmar_syllables(token: str) -> list[str]:
-    starts = [m.start() for m in _MYANMAR_SYLLABLE.finditer(token)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    starts.append(len(token))
-    return [token[a:b] for a, b in pairwise(starts) if b > a]
+    """A run of Burmese letters cut into syllables, as the detector's segmentation cuts them."""
+    return [token[a:b] for a, b in pairwise(sorted(myanmar_syllable_boundaries(token)))]
 
 
 def tokens(text: str) -> list[str]:
@@ -118,9 +111,14 @@ class TextModel:
 
     def review(self, text: str, codes: set[str]) -> Review:
         """Which of the rules' ILO findings the model lets stand in this text."""
-        if not codes or len(text) < MIN_CHARS:
+        if not reviews(text, codes):
             return Review(frozenset(codes), (), False)
         return decide(self.probabilities(text), codes, self.t_low, self.t_neg)
+
+
+def reviews(text: str, codes: set[str]) -> bool:
+    """Whether the model has a say over a text's findings: there are some, and the text is long enough."""
+    return bool(codes) and len(text) >= MIN_CHARS
 
 
 def decide(p: dict[str, float], codes: set[str], t_low: float, t_neg: float) -> Review:
