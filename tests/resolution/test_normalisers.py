@@ -189,3 +189,29 @@ def test_burmese_script_meets_the_usual_latin_spellings() -> None:
     ]
     for script, latin in pairs:
         assert normalise_name(script).loose == normalise_name(latin).loose, (script, latin)
+
+
+def test_burmese_names_keep_their_word_order_when_reports_are_matched() -> None:
+    def keys(name: str, fixed: bool) -> tuple[str, str, str]:
+        k = normalise_name(name, fixed_order=fixed)
+        return k.loose, k.joined_sorted, k.skeleton
+
+    # Two Burmese names: the same syllables in another order, in script and in Latin.
+    assert keys("မြဖြိုး", True) != keys("ဖြိုးမြ", True)
+    assert keys("Mya Phyo", True) != keys("Phyo Mya", True)
+    assert keys("Daw Khin Su", True) != keys("Su Khin", True)
+    # Script and Latin of one name still meet, with or without an honorific.
+    assert (
+        normalise_name("မြဖြိုး", fixed_order=True).loose
+        == normalise_name("Ma Mya Phyo", fixed_order=True).loose
+    )
+    # Other traditions are still matched in any order: surname-first, given-name-first.
+    assert keys("Tran Van Hung", True) == keys("HUNG TRAN VAN", True)
+    assert keys("Wichai Boonmee", True) == keys("Boonmee Wichai", True)
+    # Without fixed_order (watchlists, traveller lists) order is set aside for every name.
+    assert keys("Mya Phyo", False) == keys("Phyo Mya", False)
+    assert keys("MIN AUNG", False) == keys("Aung Min", False)
+
+
+def test_malay_b_is_bin() -> None:
+    assert normalise_name("Amir B. Mohamad Irfan").loose == normalise_name("Amir bin Mohamad Irfan").loose

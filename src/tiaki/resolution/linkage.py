@@ -106,12 +106,16 @@ def _name_comparison() -> cl.CustomComparison:
             cll.Or(
                 cll.ExactMatchLevel("name_skeleton"), cll.ExactMatchLevel("name_skeleton_joined")
             ).configure(label_for_charts="name≈ (same consonants)"),
-            cll.ArrayIntersectLevel("name_tokens", 2).configure(label_for_charts="name: 2+ words shared"),
+            # Shared words count only when they are not common (name_block_tokens: words of at most
+            # BLOCK_TOKEN_CAP records): two Vietnamese women share "Nguyen Thi" more often than not.
+            cll.ArrayIntersectLevel("name_block_tokens", 2).configure(
+                label_for_charts="name: 2+ words shared"
+            ),
             JaroWinklerLevel("name_joined_sorted", 0.85).configure(label_for_charts="name similar"),
             cll.ExactMatchLevel("name_rare").configure(
                 tf_adjustment_column="name_rare", label_for_charts="name: rarest word shared"
             ),
-            cll.ArrayIntersectLevel("name_tokens", 1).configure(label_for_charts="name: 1 word shared"),
+            cll.ArrayIntersectLevel("name_block_tokens", 1).configure(label_for_charts="name: 1 word shared"),
             cll.ElseLevel().configure(label_for_charts="name differs"),
         ],
     )
@@ -823,7 +827,13 @@ def resolve_mentions(
     without labels (or the packaged model is used when the input is too small to train on).
     """
     started = time.monotonic()
-    table = prepare_mentions(frame, source_regions=source_regions, extra_columns=extra_columns, quiet=quiet)
+    table = prepare_mentions(
+        frame,
+        source_regions=source_regions,
+        extra_columns=extra_columns,
+        fixed_name_order=True,
+        quiet=quiet,
+    )
     if table["unique_id"].duplicated().any():
         dup = table.loc[table["unique_id"].duplicated(), "unique_id"].iloc[0]
         raise ValueError(f"duplicate id {dup!r}: every record needs its own id")
@@ -967,8 +977,8 @@ def match_new_mentions(
     term_frequencies=False when `existing` is not the whole population but candidates chosen *because*
     they share the new mentions' words: there every name would look common and true matches would sink.
     """
-    old_table = prepare_mentions(existing)
-    new_table = prepare_mentions(new)
+    old_table = prepare_mentions(existing, fixed_name_order=True)
+    new_table = prepare_mentions(new, fixed_name_order=True)
     with create_engine(engine) as eng:
         model = load_model(model_path or Path(str(DEFAULT_MODEL_PATH)))
         settings = {k: v for k, v in model.items() if not k.startswith("tiaki_")}

@@ -35,6 +35,8 @@ class NameParticles:
     honorific_sequences: tuple[tuple[str, ...], ...]
     native_prefixes: tuple[str, ...]
     particle_sequences: tuple[tuple[str, ...], ...]
+    # Romanised honorifics of traditions whose names keep their word order (Burmese U, Daw; Karen Saw)
+    fixed_order_honorifics: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +47,12 @@ def name_particles() -> NameParticles:
         raise ValueError("name_particles.toml: integer 'version' is required")
     honorifics = raw.get("honorifics", {})
     particles = raw.get("particles", {}).get("words", [])
+    fixed_groups = raw.get("word_order", {}).get("fixed", [])
+    if not isinstance(fixed_groups, list) or not set(fixed_groups) <= set(honorifics):
+        raise ValueError("name_particles.toml: word_order.fixed must list groups of [honorifics]")
     latin: set[tuple[str, ...]] = set()
     native: set[str] = set()
+    fixed: set[str] = set()
     for group, words in honorifics.items():
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise ValueError(f"name_particles.toml: honorifics.{group} must be a list of strings")
@@ -55,6 +61,8 @@ def name_particles() -> NameParticles:
                 latin.add(tuple(_fold_latin(word).split()))
             else:
                 native.add(unicodedata.normalize("NFC", word))
+            if group in fixed_groups:
+                fixed.add(romanise(unicodedata.normalize("NFC", word)).lower().strip())
     particle_seqs = {tuple(_split_words(_fold_latin(w))) for w in particles}
     return NameParticles(
         version=int(raw["version"]),
@@ -62,7 +70,28 @@ def name_particles() -> NameParticles:
         honorific_sequences=tuple(sorted(latin, key=len, reverse=True)),
         native_prefixes=tuple(sorted(native, key=len, reverse=True)),
         particle_sequences=tuple(sorted(particle_seqs, key=len, reverse=True)),
+        fixed_order_honorifics=frozenset(fixed),
     )
+
+
+@lru_cache(maxsize=1)
+def burmese_syllables() -> frozenset[str]:
+    """Loose forms of the Latin syllables of Burmese and Karen names (burmese_syllables.txt)."""
+    text = (_DATA / "burmese_syllables.txt").read_text(encoding="utf-8")
+    words = (w for line in text.splitlines() for w in line.split("#", 1)[0].split())
+    return frozenset(loose(w.lower()) for w in words)
+
+
+def _fixed_order(script: str, honorifics: list[str], tokens: tuple[str, ...]) -> bool:
+    """Whether a name's word order is part of it: a Burmese or Karen name (Myanmar script, a Burmese
+    honorific, or in Latin two or more words that are all Burmese name syllables, "Mya Phyo")."""
+    if len(tokens) < 2:
+        return False
+    if script == "myanmar" or not name_particles().fixed_order_honorifics.isdisjoint(honorifics):
+        return True
+    if script not in ("latin", ""):
+        return False
+    return burmese_syllables().issuperset(tokens)
 
 
 @lru_cache(maxsize=1)
@@ -141,16 +170,22 @@ class NameKeys:
     aliases: str = ""
     tokens: tuple[str, ...] = field(default_factory=tuple)
     loose_tokens: tuple[str, ...] = field(default_factory=tuple)
+    # Whether the keys keep the written word order (see normalise_name's fixed_order); otherwise they sort
+    # the words, so that "Tran Van Hung" meets "HUNG TRAN VAN".
+    ordered: bool = False
+
+    def _order(self, words: tuple[str, ...] | list[str]) -> list[str]:
+        return list(words) if self.ordered else sorted(words)
 
     @property
     def sorted(self) -> str:
-        """Romanised words in alphabetical order: name-order independent."""
-        return " ".join(sorted(self.tokens))
+        """Romanised words in alphabetical order: name-order independent (unless `ordered`)."""
+        return " ".join(self._order(self.tokens))
 
     @property
     def loose(self) -> str:
-        """Loose-spelling words in alphabetical order."""
-        return " ".join(sorted(self.loose_tokens))
+        """Loose-spelling words in alphabetical order (unless `ordered`)."""
+        return " ".join(self._order(self.loose_tokens))
 
     @property
     def joined(self) -> str:
@@ -159,13 +194,14 @@ class NameKeys:
 
     @property
     def joined_sorted(self) -> str:
-        """Loose spelling, words sorted, without spaces."""
-        return "".join(sorted(self.loose_tokens))
+        """Loose spelling, words sorted (unless `ordered`), without spaces."""
+        return "".join(self._order(self.loose_tokens))
 
     @property
     def skeleton(self) -> str:
-        """Consonant skeletons of the words, sorted: vowel spellings and word order set aside."""
-        return " ".join(sorted(skeleton(t) for t in self.loose_tokens))
+        """Consonant skeletons of the words, sorted (unless `ordered`): vowel spellings and word order set
+        aside."""
+        return " ".join(self._order([skeleton(t) for t in self.loose_tokens]))
 
     @property
     def skeleton_joined(self) -> str:
@@ -221,8 +257,14 @@ def _take_sequences(
     return out, taken
 
 
-def normalise_name(raw: str | None) -> NameKeys:
-    """Name keys for matching; never raises, and keeps the original string."""
+def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
+    """Name keys for matching; never raises, and keeps the original string.
+
+    With `fixed_order`, a Burmese or Karen name keeps its word order in the keys: its syllables are never
+    reordered by the people who write it, so ဖြိုးမြ (Phyo Mya) and မြဖြိုး (Mya Phyo) are two names.
+    Reports are matched so; traveller and watchlist records are not, as a name printed in a passport's
+    surname and given-name fields ("MIN AUNG" for Aung Min) may come out reordered.
+    """
     original = "" if raw is None else str(raw)
     text = unicodedata.normalize("NFC", original).strip()
     if not text:
@@ -263,6 +305,7 @@ def normalise_name(raw: str | None) -> NameKeys:
     # numbers (ordinals such as "1st", "16th") are dropped.
     familiar = nicknames()
     loose_tokens = tuple(loose(familiar.get(w, w)) for w in romanised if not any(c.isdigit() for c in w))
+    kept = tuple(t for t in loose_tokens if t)
     return NameKeys(
         original=original,
         script=script,
@@ -271,5 +314,6 @@ def normalise_name(raw: str | None) -> NameKeys:
         honorifics=" ".join(honorifics),
         aliases="; ".join(a.strip() for a in aliases),
         tokens=tuple(romanised),
-        loose_tokens=tuple(t for t in loose_tokens if t),
+        loose_tokens=kept,
+        ordered=fixed_order and _fixed_order(script, honorifics, kept),
     )

@@ -153,9 +153,13 @@ def prepare_mentions(
     *,
     source_regions: Mapping[str, str] | None = None,
     extra_columns: Sequence[str] = (),
+    fixed_name_order: bool = False,
     quiet: bool = True,
 ) -> pd.DataFrame:
     """Normalise a table of mentions (contract columns, any missing) into the matching table.
+
+    `fixed_name_order` keeps the written order of Burmese and Karen names in the name keys (see
+    normalise_name): for mentions in reports, not for traveller or watchlist records.
 
     The result has `unique_id` (the input `id`), the original values under `orig_<column>`, and the keys
     the Splink model compares. Phones are read with the reporting partner's country as default region
@@ -177,7 +181,7 @@ def prepare_mentions(
 
     # Names repeat a great deal: every key is computed once per distinct name, then spread by code.
     codes, uniques = pd.factorize(frame["name"], sort=False)
-    keys = [normalise_name(value) for value in uniques]
+    keys = [normalise_name(value, fixed_order=fixed_name_order) for value in uniques]
     weight = np.bincount(codes, minlength=len(keys)) if len(codes) else np.zeros(0, dtype=np.int64)
     token_sets = [set(k.loose_tokens) for k in keys]
     # How many records hold each name word (a record counts a word once).
