@@ -17,9 +17,11 @@ from git, so this needs a clone with history):
   `fresh10` with the rules of bebba12.
 
 `--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`), the model
-trained without that split. `heldout` and the frozen set (`fresh12`) are never read. Prints micro-F1, P,
-R, the false-positive rate on the narratives without an indicator and the lowest language's F1, rules
-alone and with the layer.
+trained without that split. `t_low` and `t_neg` (dropping) are chosen first, then `t_add` (suggesting)
+with them, from 0.5 up: a suggestion must be more likely than not. `heldout` and the frozen set
+(`fresh12`) are never read. Prints micro-F1, P, R, the false-positive rate on the narratives without an
+indicator and the lowest language's F1: rules alone, with the layer dropping only, and with its
+suggestions too.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from tiaki.screening.textmodel import decide, reviews  # noqa: E402
 
 T_LOW = (0.0, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.15)
 T_NEG = (*(round(0.5 + 0.02 * i, 2) for i in range(25)), 1.01)  # 1.01: never drop everything
+T_ADD = (*(round(0.5 + 0.05 * i, 2) for i in range(10)), 1.01)  # 1.01: never suggest
 RULES = "src/tiaki/screening/data/rules"
 POINTS = {
     "A": (("fresh10", "bebba12"), ("fresh8", "938e865")),
@@ -84,14 +87,18 @@ def probabilities(train_splits: tuple[str, ...], rows: list[dict]) -> list[dict[
     return [model.probabilities(r["norm"]) for r in rows]
 
 
-def reviewed(rows: list[dict], probs: list[dict[str, float]], t_low: float, t_neg: float) -> list[set[str]]:
-    """What the layer would keep of each row's rule findings with these thresholds."""
-    return [
-        set(decide(p, row["pred"], t_low, t_neg).kept)
-        if reviews(row["norm"], row["pred"])
-        else set(row["pred"])
-        for row, p in zip(rows, probs, strict=True)
-    ]
+def reviewed(
+    rows: list[dict], probs: list[dict[str, float]], t_low: float, t_neg: float, t_add: float = 1.01
+) -> list[set[str]]:
+    """What the layer would keep of each row's rule findings, and suggest, with these thresholds."""
+    out = []
+    for row, p in zip(rows, probs, strict=True):
+        if not reviews(row["norm"]):
+            out.append(set(row["pred"]))
+            continue
+        review = decide(p, row["pred"], t_low, t_neg, t_add)
+        out.append(set(review.kept) | set(review.suggested))
+    return out
 
 
 def score(rows: list[dict], preds: list[set[str]]) -> dict[str, float | str]:
@@ -134,6 +141,14 @@ def choose(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, floa
     return best[1]
 
 
+def choose_add(rows: list[dict], probs: list[dict[str, float]], t_low: float, t_neg: float) -> float:
+    """The suggestion threshold with the best micro-F1 on a validation set, given the dropping ones (ties:
+    the higher threshold, fewer suggestions)."""
+    return max(
+        T_ADD, key=lambda t: (round(float(score(rows, reviewed(rows, probs, t_low, t_neg, t))["F1"]), 4), t)
+    )
+
+
 def without(*splits: str) -> tuple[str, ...]:
     return tuple(s for s in TRAINING_SPLITS if s not in splits)
 
@@ -144,15 +159,18 @@ def test_point(name: str, test: tuple[str, str], validation: tuple[str, str], tm
         f"\n{name}: {test_split} with the rules of {test_commit}; thresholds from {val_split} @ {val_commit}"
     )
     val_rows = screened(val_split, old_rules(val_commit, tmp / val_commit))
-    t_low, t_neg = choose(val_rows, probabilities(without(test_split, val_split), val_rows))
+    val_probs = probabilities(without(test_split, val_split), val_rows)
+    t_low, t_neg = choose(val_rows, val_probs)
+    t_add = choose_add(val_rows, val_probs, t_low, t_neg)
     rows = screened(test_split, old_rules(test_commit, tmp / test_commit))
     probs = probabilities(without(test_split), rows)
     print(show("rules alone", score(rows, [set(r["pred"]) for r in rows])))
     print(
         show(
-            f"with the layer (t_low {t_low}, t_neg {t_neg})", score(rows, reviewed(rows, probs, t_low, t_neg))
+            f"layer dropping (t_low {t_low}, t_neg {t_neg})", score(rows, reviewed(rows, probs, t_low, t_neg))
         )
     )
+    print(show(f"and suggesting (t_add {t_add})", score(rows, reviewed(rows, probs, t_low, t_neg, t_add))))
 
 
 def main() -> None:
@@ -167,9 +185,14 @@ def main() -> None:
             rows = screened(split, old_rules(commit, Path(tmp) / commit))
             probs = probabilities(without(split), rows)
             t_low, t_neg = choose(rows, probs)
+            t_add = choose_add(rows, probs, t_low, t_neg)
             print(show(f"{split} @ {commit}, rules alone", score(rows, [set(r["pred"]) for r in rows])))
-            print(show("with the layer (fitted here)", score(rows, reviewed(rows, probs, t_low, t_neg))))
-            print(f"thresholds: T_LOW = {t_low}, T_NEG = {t_neg} (scripts/train_screening_model.py)")
+            print(show("layer dropping (fitted here)", score(rows, reviewed(rows, probs, t_low, t_neg))))
+            print(
+                show("and suggesting (fitted here)", score(rows, reviewed(rows, probs, t_low, t_neg, t_add)))
+            )
+            thresholds = f"T_LOW = {t_low}, T_NEG = {t_neg}, T_ADD = {t_add}"
+            print(f"thresholds: {thresholds} (scripts/train_screening_model.py)")
             return
         for name, (test, validation) in POINTS.items():
             test_point(name, test, validation, Path(tmp))

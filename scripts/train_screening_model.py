@@ -34,6 +34,7 @@ TRAINING_SPLITS = ("dev", "fresh", *(f"fresh{n}" for n in range(2, 12)))
 # Chosen by `benchmarks/screening_model_validation.py --choose` (fresh11, with the rules of dce2873).
 T_LOW = 0.01
 T_NEG = 0.5
+T_ADD = 0.5
 
 
 def load_rows(splits: tuple[str, ...]) -> list[dict]:
@@ -45,7 +46,11 @@ def load_rows(splits: tuple[str, ...]) -> list[dict]:
 
 
 def train(
-    splits: tuple[str, ...] = TRAINING_SPLITS, *, t_low: float = T_LOW, t_neg: float = T_NEG
+    splits: tuple[str, ...] = TRAINING_SPLITS,
+    *,
+    t_low: float = T_LOW,
+    t_neg: float = T_NEG,
+    t_add: float = T_ADD,
 ) -> TextModel:
     rows = load_rows(splits)
     return fit(
@@ -54,6 +59,7 @@ def train(
         tuple(ILO_CODES),
         t_low=t_low,
         t_neg=t_neg,
+        t_add=t_add,
     )
 
 
@@ -61,7 +67,7 @@ def same(a: TextModel, b: TextModel) -> bool:
     return (
         a.vocabulary == b.vocabulary
         and a.targets == b.targets
-        and (a.t_low, a.t_neg) == (b.t_low, b.t_neg)
+        and (a.t_low, a.t_neg, a.t_add) == (b.t_low, b.t_neg, b.t_add)
         and all(
             np.allclose(x, y, rtol=1e-5, atol=1e-6)
             for x, y in ((a.idf, b.idf), (a.coef, b.coef), (a.intercept, b.intercept))

@@ -40,8 +40,9 @@ def test_stdin_gives_one_json_object() -> None:
     assert result["language"] == "en"
     assert result["indicators"] == [
         {"code": "retention_of_identity_documents", "evidence": "kept our passports", "start": 11, "end": 29,
-         "strength": "strong"},
-        {"code": "debt_bondage", "evidence": "we owe him 3000", "start": 34, "end": 49, "strength": "strong"},
+         "strength": "strong", "source": "rules"},
+        {"code": "debt_bondage", "evidence": "we owe him 3000", "start": 34, "end": 49, "strength": "strong",
+         "source": "rules"},
     ]  # fmt: skip
     assert (result["score"], result["level"]) == (0.9, "high")
     assert result["ruleset_version"] == ruleset_version()

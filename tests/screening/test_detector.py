@@ -127,7 +127,14 @@ def test_as_dict_matches_the_command_line_contract() -> None:
     assert data == {
         "language": "en",
         "indicators": [
-            {"code": RD, "evidence": "kept my passport", "start": 10, "end": 26, "strength": "strong"}
+            {
+                "code": RD,
+                "evidence": "kept my passport",
+                "start": 10,
+                "end": 26,
+                "strength": "strong",
+                "source": "rules",
+            }
         ],
         "score": 0.45,
         "level": "medium",

@@ -181,3 +181,26 @@ def test_what_the_text_model_set_aside_is_stored_and_shown(
     client = verified_client(make_user(org_a, Role.LIAISON_OFFICER))
     detail = client.get(reverse("intake:report_detail", kwargs={"report_id": report.pk})).content.decode()
     assert "Set aside by the text model as unlikely in this narrative: Withholding of wages" in detail
+
+
+@pytest.mark.django_db
+def test_what_the_text_model_suggests_is_stored_and_shown_as_its_own(
+    org_a: Organisation,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tiaki.screening import detector
+
+    from .test_textmodel import LONG, _forced
+
+    debt = "debt_bondage"
+    monkeypatch.setattr(detector, "load_text_model", lambda: _forced(0.1, **{debt: 0.9}))
+    report = _submit(org_a, LONG, django_capture_on_commit_callbacks)
+    screening = ReportScreening.objects.get(report=report)
+    assert debt in screening.codes
+    suggestion = next(f for f in screening.findings if f["code"] == debt)
+    assert suggestion["source"] == "model" and suggestion["evidence"] in LONG
+    client = verified_client(make_user(org_a, Role.LIAISON_OFFICER))
+    detail = client.get(reverse("intake:report_detail", kwargs={"report_id": report.pk})).content.decode()
+    assert detail.count("suggested by the text model") == 1

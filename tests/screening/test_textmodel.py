@@ -73,15 +73,25 @@ def test_decide_drops_unlikely_findings_or_all_of_them() -> None:
     assert decide(p, {RD}, t_low=0.0, t_neg=1.01).kept == frozenset({RD})
 
 
+def test_decide_suggests_likely_indicators_the_rules_missed() -> None:
+    p = {RD: 0.9, WAGES: 0.7, NO_INDICATOR: 0.2}
+    assert decide(p, {RD}, t_low=0.01, t_neg=0.5, t_add=0.6).suggested == (WAGES,)
+    assert decide(p, {RD}, t_low=0.01, t_neg=0.5, t_add=0.75).suggested == ()
+    assert decide(p, set(), t_low=0.01, t_neg=0.5, t_add=0.6).suggested == (RD, WAGES)
+    # Nothing is suggested where the model holds the text to carry no indicator at all.
+    assert decide({**p, NO_INDICATOR: 0.6}, set(), t_low=0.01, t_neg=0.5, t_add=0.6).suggested == ()
+
+
 def _forced(no_indicator: float, **probabilities: float) -> TextModel:
     """The packaged model with its scores replaced by fixed ones, to test what the detector does."""
     model = load_text_model()
 
     class Fixed(TextModel):
         def probabilities(self, text: str) -> dict[str, float]:
-            return {**dict.fromkeys(model.targets, 0.5), NO_INDICATOR: no_indicator, **probabilities}
+            return {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: no_indicator, **probabilities}
 
-    return Fixed(**{f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)})
+    fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
+    return Fixed(**{**fields, "t_add": 0.5})
 
 
 def test_detector_reports_what_the_layer_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,6 +114,38 @@ def test_detector_reports_what_the_layer_dropped(monkeypatch: pytest.MonkeyPatch
     assert {i.code for i in detect(LONG, "en", context=False).indicators} >= {RD, WAGES}
 
 
+def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    debt = "debt_bondage"
+    text = (
+        "I worked on the farm for two years and the boss took my passport on the first day. "
+        "The agent kept a notebook with my name and a number that only grew. "
+        "My sister lives in the next village."
+    )
+    assert debt not in {i.code for i in detect(text, "en", model=False).indicators}
+    model = load_text_model()
+
+    class Owed(TextModel):
+        # "notebook" raises debt bondage: the sentence holding it is the evidence.
+        def probabilities(self, text: str) -> dict[str, float]:
+            p = {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1}
+            return {**p, debt: 0.8 if "notebook" in text else 0.4}
+
+    fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
+    monkeypatch.setattr(detector_module, "load_text_model", lambda: Owed(**{**fields, "t_add": 0.6}))
+    result = detect(text, "en")
+    suggestion = next(i for i in result.indicators if i.code == debt)
+    assert suggestion.source == "model"
+    assert suggestion.evidence == "The agent kept a notebook with my name and a number that only grew."
+    assert text[suggestion.start : suggestion.end] == suggestion.evidence
+    assert "model_suggested:" + debt in result.notes
+    assert {i.source for i in result.indicators if i.code == RD} == {"rules"}
+    assert result.as_dict()["indicators"][-1]["source"] in ("rules", "model")
+    # The rules alone, and the keyword baseline, never carry the model's suggestions.
+    assert debt not in {i.code for i in detect(text, "en", model=False).indicators}
+
+
 def test_short_statements_keep_every_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.99))
     short = "The recruiter confiscated my passport."
@@ -123,6 +165,10 @@ def test_packaged_model_is_what_the_training_script_builds() -> None:
         sys.path.remove(str(ROOT / "scripts"))
     assert not {"heldout", "fresh12"} & set(training.TRAINING_SPLITS)  # the unseen splits
     packaged = load_text_model()
-    assert (packaged.t_low, packaged.t_neg) == (training.T_LOW, training.T_NEG)
+    assert (packaged.t_low, packaged.t_neg, packaged.t_add) == (
+        training.T_LOW,
+        training.T_NEG,
+        training.T_ADD,
+    )
     # Vocabulary, targets, thresholds, idf and weights, compared as the training script's --check does.
     assert training.same(packaged, training.train())

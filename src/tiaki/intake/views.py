@@ -51,8 +51,15 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
         (text, str(INDICATOR_LABELS.get(code, code)) if code else "")
         for text, code in evidence_segments(report.narrative, findings)
     ]
+    # Findings stored before the text model could suggest have no "source": they are the rules'.
     indicators = [
-        (str(INDICATOR_LABELS.get(f["code"], f["code"])), f["strength"], f["evidence"]) for f in findings
+        (
+            str(INDICATOR_LABELS.get(f["code"], f["code"])),
+            f["strength"],
+            f["evidence"],
+            f.get("source", "rules") == "model",
+        )
+        for f in findings
     ]
     set_aside = (
         ", ".join(str(INDICATOR_LABELS.get(code, code)) for code in screening.set_aside) if screening else ""

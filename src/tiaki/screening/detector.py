@@ -1,7 +1,8 @@
 """The indicator detector: `detect(text, lang)` returns an explainable ScreeningResult.
 
-Rules find the indicators and their evidence; a statistical text model may then drop findings it finds
-very unlikely (textmodel.py), never add one.
+Rules find the indicators and their evidence; a statistical text model then drops findings it finds very
+unlikely and suggests indicators it finds likely that the rules missed, each marked as the model's and
+shown with the sentence it rests on (textmodel.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tiaki.screening.rules import (
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
-from tiaki.screening.textmodel import load_text_model
+from tiaki.screening.textmodel import TextModel, load_text_model, reviews
 
 # Narratives are short; a cap keeps a pasted database dump from tying up a worker. 1 MB of text passes.
 MAX_TEXT_CHARS = 4_000_000
@@ -57,6 +58,9 @@ class Indicator:
     start: int
     end: int
     strength: str
+    # "rules": a rule matched the evidence; "model": the text model suggests it, the evidence being the
+    # sentence that gives it the highest probability; "answers": a questionnaire's answers.
+    source: str = "rules"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +69,7 @@ class Indicator:
             "start": self.start,
             "end": self.end,
             "strength": self.strength,
+            "source": self.source,
         }
 
 
@@ -665,6 +670,33 @@ def _rulesets_for(language: str, counts: Counter[str], rulesets: dict[str, RuleS
     return [rulesets[code] for code in chosen]
 
 
+def _sentences(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """The spans of a text's sentences (split on the rule set's sentence breaks), each with its closing
+    punctuation and without surrounding spaces."""
+    spans, start = [], 0
+    cuts = [(m.start(), m.end()) for m in breaks.finditer(text)] if breaks is not None else []
+    for cut_start, cut_end in [*cuts, (len(text), len(text))]:
+        end = cut_start + len(text[cut_start:cut_end].rstrip())  # keep the full stop, not the space
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        start = cut_end
+    return spans
+
+
+def _suggestion_evidence(model: TextModel, text: str, code: str, breaks: re.Pattern[str] | None) -> _Match:
+    """The evidence for an indicator the text model suggests: the sentence it gives the highest probability.
+
+    A single sentence (Thai and chat text often have no punctuation) is the whole text.
+    """
+    spans = _sentences(text, breaks) or [(0, len(text))]
+    if len(spans) == 1:
+        return _Match(code, *spans[0])
+    best = max(spans, key=lambda span: model.probabilities(text[span[0] : span[1]])[code])
+    return _Match(code, *best)
+
+
 def _dedupe(matches: list[_Match]) -> list[_Match]:
     """Keep, per code, the earliest-longest non-overlapping spans."""
     kept: list[_Match] = []
@@ -737,22 +769,31 @@ def detect(
 
     found = _dedupe(matches)
     set_aside: tuple[str, ...] = ()
+    suggested: list[_Match] = []
     # The text model learnt from text with diacritics; it has no say over text typed without them.
-    if found and context and model and not without_diacritics:
-        review = load_text_model().review(mapped.text, {match.code for match in found})
-        set_aside = review.dropped
-        if review.no_indicator:
-            notes.append("model_no_indicator")
-        elif review.dropped:
-            notes.append("model_dropped:" + ",".join(review.dropped))
-        found = [match for match in found if match.code in review.kept]
+    if context and model and not without_diacritics and reviews(mapped.text):
+        text_model = load_text_model()
+        review = text_model.review(mapped.text, {match.code for match in found})
+        if found:
+            set_aside = review.dropped
+            if review.no_indicator:
+                notes.append("model_no_indicator")
+            elif review.dropped:
+                notes.append("model_dropped:" + ",".join(review.dropped))
+            found = [match for match in found if match.code in review.kept]
+        if review.suggested:
+            notes.append("model_suggested:" + ",".join(review.suggested))
+            breaks = chosen[0].sentence_breaks if chosen else None
+            suggested = [
+                _suggestion_evidence(text_model, mapped.text, code, breaks) for code in review.suggested
+            ]
     indicators: list[Indicator] = []
-    for match in found:
+    for match, source in [*((m, "rules") for m in found), *((m, "model") for m in suggested)]:
         start, end = mapped.original_span(match.start, match.end)
         evidence = text[start:end]
         if evidence.strip():
             strength = taxonomy.indicators[match.code].strength
-            indicators.append(Indicator(match.code, evidence, start, end, strength))
+            indicators.append(Indicator(match.code, evidence, start, end, strength, source))
     if child_spans:
         start, end = mapped.original_span(*min(child_spans))
         indicators.append(Indicator(taxonomy.child_code, text[start:end], start, end, "strong"))

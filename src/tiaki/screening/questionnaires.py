@@ -242,7 +242,12 @@ def score(
             strength = "strong" if code == CHILD else taxonomy.indicators[code].strength
             found.append(
                 Indicator(
-                    code=code, evidence=line, start=position, end=position + len(line), strength=strength
+                    code=code,
+                    evidence=line,
+                    start=position,
+                    end=position + len(line),
+                    strength=strength,
+                    source="answers",
                 )
             )
         lines.append(line)

@@ -1,21 +1,24 @@
-"""The statistical layer: a small linear text model that reviews the rules' findings.
+"""The statistical layer: a small linear text model that reviews the rules' findings and suggests others.
 
-The rules find indicators and give the evidence; the model may only take findings away, never add one,
-so every indicator shown still has a rule's evidence span behind it. Two checks, on a text where the
-rules found something:
+The rules find indicators and give the evidence; the model reviews them. Three checks, on a text of at
+least MIN_CHARS characters:
 
 - a finding is dropped when the model gives its indicator a probability below `t_low` (the rules matched
   words that, in this kind of narrative, rarely mean that indicator);
 - every finding is dropped when the model gives "no indicator at all" a probability of at least `t_neg`
-  (negations, advice and news about others that the rules' context cues missed).
+  (negations, advice and news about others that the rules' context cues missed);
+- otherwise, an indicator the rules did not find is *suggested* when the model gives it a probability of
+  at least `t_add` (never below 0.5: more likely present than not). Other people's wording defeats rules
+  more often than it defeats a bag of words. A suggestion is shown as the model's, with the sentence
+  that gives the indicator the highest probability as its evidence (detector.py), so a reader can see
+  what it rests on.
 
 The model is one logistic regression per target (the 11 ILO codes and `no_indicator`) over sublinear
 TF-IDF features of `tokens` (words; Burmese syllables and syllable pairs; Thai character trigrams),
 trained by `scripts/train_screening_model.py` on the labelled narratives the rules are tuned on and
 shipped as `data/text_model.npz` (numbers and strings only; nothing is downloaded at run time). Its
-thresholds are chosen on a labelled set the rules of the time had not seen; the layer is kept because,
-on three such sets, it halved false positives or better and raised micro-F1 on two of them
-(`benchmarks/screening_model_validation.py`, docs/screening.md).
+thresholds are chosen on a labelled set the rules of the time had not seen; each check is kept because,
+on three such sets, it improved micro-F1 (`benchmarks/screening_model_validation.py`, docs/screening.md).
 """
 
 from __future__ import annotations
@@ -73,11 +76,12 @@ def tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Review:
-    """What the model kept of the rules' findings, and why it dropped the others."""
+    """What the model kept of the rules' findings, why it dropped the others, and what it suggests."""
 
     kept: frozenset[str]
     dropped: tuple[str, ...]  # ILO codes dropped one by one (probability below t_low)
     no_indicator: bool  # every finding dropped: the text most likely holds no indicator
+    suggested: tuple[str, ...] = ()  # ILO codes the rules did not find, at probability t_add or more
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +93,7 @@ class TextModel:
     targets: tuple[str, ...]
     t_low: float
     t_neg: float
+    t_add: float = 1.01  # above any probability: no suggestions
 
     @functools.cached_property
     def _by_feature(self) -> np.ndarray:
@@ -110,23 +115,26 @@ class TextModel:
         return dict(zip(self.targets, p.tolist(), strict=True))
 
     def review(self, text: str, codes: set[str]) -> Review:
-        """Which of the rules' ILO findings the model lets stand in this text."""
-        if not reviews(text, codes):
+        """Which of the rules' ILO findings the model lets stand in this text, and what it suggests."""
+        if not reviews(text):
             return Review(frozenset(codes), (), False)
-        return decide(self.probabilities(text), codes, self.t_low, self.t_neg)
+        return decide(self.probabilities(text), codes, self.t_low, self.t_neg, self.t_add)
 
 
-def reviews(text: str, codes: set[str]) -> bool:
-    """Whether the model has a say over a text's findings: there are some, and the text is long enough."""
-    return bool(codes) and len(text) >= MIN_CHARS
+def reviews(text: str) -> bool:
+    """Whether the model has a say over a text: it is long enough (MIN_CHARS)."""
+    return len(text) >= MIN_CHARS
 
 
-def decide(p: dict[str, float], codes: set[str], t_low: float, t_neg: float) -> Review:
+def decide(p: dict[str, float], codes: set[str], t_low: float, t_neg: float, t_add: float = 1.01) -> Review:
     """The review of a text's findings given the model's probabilities for it (see the module notes)."""
     if p[NO_INDICATOR] >= t_neg:
         return Review(frozenset(), tuple(sorted(codes)), True)
     dropped = tuple(sorted(code for code in codes if code in p and p[code] < t_low))
-    return Review(frozenset(codes.difference(dropped)), dropped, False)
+    suggested = tuple(
+        sorted(code for code, q in p.items() if code != NO_INDICATOR and code not in codes and q >= t_add)
+    )
+    return Review(frozenset(codes.difference(dropped)), dropped, False, suggested)
 
 
 @functools.cache
@@ -141,6 +149,7 @@ def load_text_model(path: Path = MODEL_PATH) -> TextModel:
             targets=tuple(str(t) for t in data["targets"]),
             t_low=float(data["t_low"]),
             t_neg=float(data["t_neg"]),
+            t_add=float(data["t_add"]) if "t_add" in data else 1.01,
         )
 
 
@@ -150,7 +159,13 @@ MIN_DF = 2
 
 
 def fit(
-    texts: list[str], labels: list[set[str]], targets: tuple[str, ...], *, t_low: float, t_neg: float
+    texts: list[str],
+    labels: list[set[str]],
+    targets: tuple[str, ...],
+    *,
+    t_low: float,
+    t_neg: float,
+    t_add: float = 1.01,
 ) -> TextModel:
     """Train the model on normalised texts and their gold ILO codes (deterministic: liblinear, fixed order).
 
@@ -177,6 +192,7 @@ def fit(
         targets=(*targets, NO_INDICATOR),
         t_low=t_low,
         t_neg=t_neg,
+        t_add=t_add,
     )
 
 
@@ -193,4 +209,5 @@ def save(model: TextModel, path: Path) -> None:
             targets=np.array(model.targets, dtype=str),
             t_low=np.float64(model.t_low),
             t_neg=np.float64(model.t_neg),
+            t_add=np.float64(model.t_add),
         )

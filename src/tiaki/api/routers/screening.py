@@ -25,6 +25,13 @@ class IndicatorOut(Schema):
     start: int
     end: int
     strength: Literal["strong", "medium", "weak"]
+    source: Literal["rules", "model", "answers"] = Field(
+        "rules",
+        description=(
+            "rules: a rule matched the evidence; model: suggested by the text model, the evidence being "
+            "the sentence it rests on most"
+        ),
+    )
 
 
 class ExploitationOut(Schema):
