@@ -7,18 +7,18 @@ shown with the sentence it rests on (textmodel.py).
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
 from tiaki.screening.normalise import MappedText, normalise
-from tiaki.screening.prefilter import LiteralFinder, PatternSet
+from tiaki.screening.prefilter import LiteralFinder, LiteralUses, PatternSet
 from tiaki.screening.rules import (
     CONTEXT_SUFFIX,
     RULES_DIR,
@@ -135,7 +135,7 @@ class _Clauses:
         self._text = text
         self._starts: list[int] | None = None
         self._ends: list[int] = []
-        self._searched: dict[tuple[int, int, int], bool] = {}  # see holds
+        self._searched: dict[tuple[int, int, int], bool] = {}  # see holds and excluded
 
     def holds(self, cues: PatternSet, start: int, end: int) -> bool:
         """Whether `cues` occur in the sentence of a match, at most SENTENCE_REACH characters away.
@@ -151,18 +151,27 @@ class _Clauses:
             found = self._searched[key] = cues.regex.search(self._text, s_start, s_end) is not None
         return found
 
+    def excluded(self, exclude: re.Pattern[str], c_start: int, c_end: int) -> bool:
+        """Whether an indicator's `exclude` cues occur in a clause (searched once per clause: the
+        parts of an indicator often match the same words, and its long cue list costs the most)."""
+        key = (id(exclude), c_start, c_end)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = exclude.search(self._text, c_start, c_end) is not None
+        return found
+
     def around(self, start: int, end: int) -> tuple[int, int]:
-        if self._starts is None:
-            self._starts = []
+        starts = self._starts
+        ends = self._ends
+        if starts is None:
+            starts = self._starts = []
             for m in self._breaks.finditer(self._text):
-                self._starts.append(m.start())
-                self._ends.append(m.end())
+                starts.append(m.start())
+                ends.append(m.end())
         # Clause start: end of the last break that finishes at or before the match start.
-        i = bisect.bisect_right(self._ends, start)
-        clause_start = self._ends[i - 1] if i else 0
-        j = bisect.bisect_left(self._starts, end)
-        clause_end = self._starts[j] if j < len(self._starts) else len(self._text)
-        return clause_start, clause_end
+        i = bisect_right(ends, start)
+        j = bisect_left(starts, end)
+        return ends[i - 1] if i else 0, starts[j] if j < len(starts) else len(self._text)
 
 
 class _Boundaries:
@@ -170,13 +179,14 @@ class _Boundaries:
 
     def __init__(self, rules: RuleSet, text: str, clauses: _Clauses) -> None:
         self._seg = rules.segmentation
+        self._by_chars = self._seg in ("words", "word_start")
         self._text = text
         self._clauses = clauses
         self._cache: dict[tuple[int, int], set[int]] = {}
 
     def ok(self, start: int, end: int) -> bool:
         text = self._text
-        if self._seg in ("words", "word_start"):
+        if self._by_chars:
             if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
                 return False
             if (
@@ -235,6 +245,9 @@ class _Windows:
         # literal covered but not in `_found` does not occur).
         self._found: dict[str, list[int]] = {}
         self._covered: set[str] = set()
+        # The literal sets of the finders run on the text, also covered (kept apart: merging a rule set's
+        # few thousand literals into `_covered` for every text cost more than the lookups it serves)
+        self._covered_by_finders: list[frozenset[str]] = []
         # ids of the pattern sets all of whose literals were looked for (see LiteralFinder.covers)
         self._covered_sets: frozenset[int] = frozenset()
         # (literal, separators) -> the sentences holding the literal (see _in_sentences)
@@ -248,37 +261,44 @@ class _Windows:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
         if not self._enabled or finder is None or finder.covers <= self._covered_sets:
             return
-        found = finder.positions(self._text)
-        for lit, positions in found.items():
-            self._found.setdefault(lit, positions)
-            # Which parts of which pattern sets this literal opens (gathered once per text here,
-            # so plan_each need not look at every literal of every set).
-            for set_id, parts in finder.opens.get(lit, ()):
-                opened = self._opened.setdefault(set_id, {})
-                for i in parts:
-                    opened.setdefault(i, []).append(lit)
-        self._covered |= finder.literals
+        found, uses = finder.occurrences(self._text)
+        if self._found:
+            for lit, positions in found.items():
+                self._found.setdefault(lit, positions)
+        else:
+            self._found.update(found)  # the first rule set of a text (most texts have just one)
+        self._covered_by_finders.append(finder.literals)
         self._covered_sets |= finder.covers
-        self._anchor(finder, found)
+        self._anchor(uses)
 
-    def _anchor(self, finder: LiteralFinder, found: dict[str, list[int]]) -> None:
+    def _anchor(self, uses: list[tuple[str, LiteralUses, list[int]]]) -> None:
         """Where each part with prefix literals may match: where one of its prefixes occurs.
 
         Walks the prefixes found in this text, not every part of every set; a part is kept only if
-        every literal set it needs occurs in the text too.
+        every literal set it needs occurs in the text too. Also gathers which parts of which pattern
+        sets the literals open (once per text here, so plan_each need not look at every literal of
+        every set).
         """
-        present = finder.mask(found)
+        met = 0  # the needed literal sets this text meets (see LiteralFinder.meets)
+        for _lit, (meets, _anchors, _opens), _positions in uses:
+            met |= meets
+        unmet = ~met
         anchored = self._anchored
-        for lit, positions in found.items():
-            for set_id, i, needs in finder.anchors.get(lit, ()):
-                for req in needs:
-                    if not present & req:
-                        break
-                else:
-                    parts = anchored.setdefault(set_id, {})
-                    earlier = parts.get(i)
-                    # A literal's positions are sorted; a part opened by a second prefix merges them.
-                    parts[i] = positions if earlier is None else sorted(set(earlier).union(positions))
+        for lit, (_meets, anchors, opens), positions in uses:
+            for set_id, i, needs in anchors:
+                if needs & unmet:
+                    continue
+                parts = anchored.get(set_id)
+                if parts is None:
+                    parts = anchored[set_id] = {}
+                earlier = parts.get(i)
+                # A literal's positions are sorted; a part opened by a second prefix merges them (no
+                # position twice: no prefix of a part starts with another one).
+                parts[i] = positions if earlier is None else sorted(earlier + positions)
+            for set_id, gated in opens:
+                opened = self._opened.setdefault(set_id, {})
+                for i in gated:
+                    opened.setdefault(i, []).append(lit)
 
     def anchored(self, patterns: PatternSet) -> list[tuple[int, list[int]]]:
         """The parts with prefix literals that may match here, each with where to try it (sorted).
@@ -286,13 +306,15 @@ class _Windows:
         Every match of such a part starts with one of its prefixes, so it is tried there and nowhere
         else (plan_each leaves these parts out); see _anchor. Only for sets the literal finder covers.
         """
-        return sorted(self._anchored.get(id(patterns), {}).items())
+        parts = self._anchored.get(id(patterns))
+        return sorted(parts.items()) if parts else []
 
     def _positions(self, lit: str) -> list[int]:
         positions = self._found.get(lit)
         if positions is None:
             positions = []
-            if lit not in self._covered:  # not looked for in one pass: search for it alone
+            # not looked for in one pass: search for it alone
+            if lit not in self._covered and not any(lit in lits for lits in self._covered_by_finders):
                 text = self._text
                 i = text.find(lit)
                 while i >= 0:
@@ -373,7 +395,9 @@ class _Windows:
             return [(i, whole) for i in range(len(patterns.parts))]
         plan = [(i, whole) for i in patterns.always_parts]
         if id(patterns) in self._covered_sets:
-            opened = self._opened.get(id(patterns), {})
+            opened = self._opened.get(id(patterns))
+            if opened is None:
+                return plan  # most sets: every part is anchored or shut
         else:
             opened = {}
             for lit, parts in patterns.parts_of.items():
@@ -423,7 +447,7 @@ class _Windows:
     def _sentence_ids(self, positions: list[int], separators: str) -> frozenset[int]:
         """Which sentences (split on separators) the positions fall in, by index."""
         _starts, ends = self._sentence_splits(separators)
-        return frozenset(bisect.bisect_right(ends, pos) for pos in positions)
+        return frozenset(bisect_right(ends, pos) for pos in positions)
 
     def _windows_of(self, sentences: Set[int], separators: str) -> list[tuple[int, int]]:
         """The spans of the given sentences, neighbours joined (no match crosses the separator anyway)."""
@@ -446,10 +470,9 @@ def _separator_regex(separators: str) -> re.Pattern[str]:
     return re.compile("[" + re.escape(separators) + "]+")
 
 
-def _scan(
-    regex: re.Pattern[str],
+def _accepted(
+    raw: list[tuple[int, int]],
     text: str,
-    windows: list[tuple[int, int]],
     state: _TextState,
     rules: RuleSet,
     *,
@@ -457,23 +480,24 @@ def _scan(
     negatable: bool,
     context: bool,
     sentence_exclude: PatternSet | None,
-    starts: list[int] | None = None,
 ) -> list[tuple[int, int]]:
-    """Spans where `regex` matches on word boundaries and no exclusion, "if" or negation cue cancels it."""
+    """The raw spans of a pattern (see _raw_matches) that are on word boundaries and that no exclusion,
+    "if" or negation cue cancels."""
     clauses, boundaries, _windows, sentences = state
     spans = []
-    for start, end in _raw_matches(regex, text, windows, starts):
+    for start, end in raw:
         if end <= start or not boundaries.ok(start, end):
             continue
         if context:
             c_start, c_end = clauses.around(start, end)
-            if exclude is not None and exclude.search(text, c_start, c_end):
-                continue
+            # Cheapest first (any order gives the same answer): the cue windows are a few words, the
+            # exclusions a whole clause, the sentence's cue lists the longest search.
             if _cue_around(rules.hypothetical, text, start, end, c_start, c_end):
                 continue
             if negatable and _cue_around(rules.negation, text, start, end, c_start, c_end):
                 continue
-            # Last: the sentence's cue lists are the longest search.
+            if exclude is not None and clauses.excluded(exclude, c_start, c_end):
+                continue
             if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
                 continue
         spans.append((start, end))
@@ -482,7 +506,7 @@ def _scan(
 
 def _raw_matches(
     regex: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int] | None
-) -> Iterator[tuple[int, int]]:
+) -> list[tuple[int, int]]:
     """The spans `regex.finditer` gives in each window.
 
     With `starts` (sorted places where the pattern's prefix literals occur, so every match begins at one
@@ -490,18 +514,24 @@ def _raw_matches(
     giving the spans finditer gives over the whole text, without walking it.
     """
     if starts is None:
-        for lo, hi in windows:
-            for found in regex.finditer(text, lo, hi):
-                yield found.span()
-        return
+        return [found.span() for lo, hi in windows for found in regex.finditer(text, lo, hi)]
+    return _anchored_matches(regex.match, text, starts)
+
+
+def _anchored_matches(
+    match: Callable[[str, int], re.Match[str] | None], text: str, starts: list[int]
+) -> list[tuple[int, int]]:
+    """The spans of `match` (a pattern's bound match method) tried at the sorted `starts` (see
+    _raw_matches). Most parts tried match nowhere: this loop is the detector's innermost one."""
+    spans = []
     after = 0  # finditer's matches do not overlap: the next one starts at or after the last end
     for pos in starts:
-        if pos < after:
-            continue
-        m = regex.match(text, pos)
-        if m is not None:
-            after = m.end()
-            yield m.span()
+        if pos >= after:
+            m = match(text, pos)
+            if m is not None:
+                after = m.end()
+                spans.append(m.span())
+    return spans
 
 
 class _TextState(NamedTuple):
@@ -545,24 +575,27 @@ def find_matches(
                 continue
             # Each part runs on its own (precompiled): an alternation of just the parts that can match
             # would need compiling for every new combination, and rule sets have thousands of them.
-            planned: list[tuple[int, list[tuple[int, int]], list[int] | None]] = [
-                (i, [], starts) for i, starts in windows.anchored(patterns)
+            # Parts with prefix literals first (tried where those occur), then the others (run along
+            # their sentences); a part's spans are checked against the context cues only when it
+            # matched somewhere, which few parts do.
+            compiled = patterns.compiled
+            raws = [
+                _anchored_matches(compiled[i].match, text, starts) for i, starts in windows.anchored(patterns)
             ]
-            planned.extend((i, spans, None) for i, spans in windows.plan_each(patterns))
-            for i, spans, starts in planned:
-                for start, end in _scan(
-                    patterns.compiled[i],
-                    text,
-                    spans,
-                    state,
-                    rules,
-                    exclude=ind.exclude,
-                    negatable=affirmative,
-                    context=context,
-                    sentence_exclude=ind.sentence_exclude,
-                    starts=starts,
-                ):
-                    found.append(_Match(ind.code, start, end))
+            raws += [_raw_matches(compiled[i], text, spans, None) for i, spans in windows.plan_each(patterns)]
+            for raw in raws:
+                if raw:
+                    accepted = _accepted(
+                        raw,
+                        text,
+                        state,
+                        rules,
+                        exclude=ind.exclude,
+                        negatable=affirmative,
+                        context=context,
+                        sentence_exclude=ind.sentence_exclude,
+                    )
+                    found.extend(_Match(ind.code, start, end) for start, end in accepted)
     return found
 
 

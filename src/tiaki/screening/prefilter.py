@@ -568,6 +568,10 @@ def pattern_set(parts: list[str]) -> PatternSet | None:
     return PatternSet(regex, tuple(parts), gates, index, always, firsts)
 
 
+# What a LiteralFinder knows of one literal: its `meets` bits, `anchors` and `opens` entries.
+LiteralUses = tuple[int, tuple[tuple[int, int, int], ...], tuple[tuple[int, tuple[int, ...]], ...]]
+
+
 class LiteralFinder:
     """Every occurrence of a fixed set of literals in a text, found in one pass (Aho-Corasick).
 
@@ -591,10 +595,13 @@ class LiteralFinder:
         self.opens: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         # For the parts with prefix literals: each prefix's (pattern set id, part index, the literal
         # sets the part needs besides the prefix), so a text's parts are found from its prefixes.
-        # The needed sets are bit masks over the literals (`bits`), tested against the mask of the
-        # literals a text holds (`mask`): an AND instead of a set intersection per part.
-        self.bits = {lit: 1 << k for k, lit in enumerate(sorted(self.literals))}
-        self.anchors: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
+        # The needed sets are numbered and a part's are a bit mask over those numbers; `meets` has,
+        # for each literal, the bits of the sets holding it. A text's OR of `meets` over its literals
+        # then tells with one AND per part whether it holds one literal of each set the part needs
+        # (a few hundred distinct sets: the masks stay small).
+        self.anchors: dict[str, list[tuple[int, int, int]]] = {}
+        self.meets: dict[str, int] = {}
+        numbers: dict[frozenset[str], int] = {}
         for ps in by_part:
             for lit, parts in ps.parts_of.items():
                 gated = tuple(i for i in parts if ps.prefixes[i] is None)
@@ -603,34 +610,45 @@ class LiteralFinder:
             for i, prefixes, needs in ps.anchored_parts:
                 for lit in prefixes:
                     # Where the prefix occurs, a needed set holding it is met: leave such sets out.
-                    rest = tuple(self.mask(req) for req in needs if lit not in req)
+                    rest = 0
+                    for req in needs:
+                        if lit not in req:
+                            rest |= 1 << numbers.setdefault(req, len(numbers))
                     self.anchors.setdefault(lit, []).append((id(ps), i, rest))
+        for req, k in numbers.items():
+            for lit in req:
+                self.meets[lit] = self.meets.get(lit, 0) | 1 << k
         self._automaton: Any = ahocorasick.Automaton()
-        for lit in self.literals:
+        # In sorted order: the trie's nodes are then allocated in the order a walk down it meets them,
+        # so a text's walk touches fewer cache lines (the automaton is walked once per text, mostly
+        # after other work has pushed it out of the cache).
+        for lit in sorted(self.literals):
             # The literal itself (not a slice of the text) keys the result: its hash is computed once.
-            self._automaton.add_word(lit, (lit, len(lit) - 1))
+            # Its uses come along (see occurrences), so a text's literals need no further lookups.
+            uses = (self.meets.get(lit, 0), tuple(self.anchors.get(lit, ())), tuple(self.opens.get(lit, ())))
+            self._automaton.add_word(lit, (lit, len(lit) - 1, uses))
         if self.literals:
             self._automaton.make_automaton()
 
-    def mask(self, literals: Iterable[str]) -> int:
-        """The bit mask of some of the finder's literals."""
-        out = 0
-        for lit in literals:
-            out |= self.bits[lit]
-        return out
-
     def positions(self, text: str) -> dict[str, list[int]]:
         """Start offsets of the literals that occur in text (the others are absent from the result)."""
+        return self.occurrences(text)[0]
+
+    def occurrences(self, text: str) -> tuple[dict[str, list[int]], list[tuple[str, LiteralUses, list[int]]]]:
+        """`positions`, plus each literal found with its uses (`meets`, `anchors`, `opens` entries) and
+        its positions (the same list), in the order first found."""
         found: dict[str, list[int]] = {}
+        uses: list[tuple[str, LiteralUses, list[int]]] = []
         if not self.literals:
-            return found
-        for end, (lit, back) in self._automaton.iter(text):
+            return found, uses
+        for end, (lit, back, lit_uses) in self._automaton.iter(text):
             occurrences = found.get(lit)
             if occurrences is None:
-                found[lit] = [end - back]
+                occurrences = found[lit] = [end - back]
+                uses.append((lit, lit_uses, occurrences))
             else:
                 occurrences.append(end - back)
-        return found
+        return found, uses
 
 
 def literal_finder(

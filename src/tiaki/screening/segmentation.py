@@ -8,7 +8,7 @@ from functools import lru_cache
 
 # A Burmese syllable starts at a consonant, independent vowel, digit or sign that is not stacked under a
 # virama and does not carry an asat (which closes the previous syllable) or a virama itself.
-_MYANMAR_SYLLABLE_START = re.compile(
+MYANMAR_SYLLABLE_START = re.compile(
     r"(?<!\u1039)[\u1000-\u102A\u103F\u104C-\u104F\u1040-\u1049\u104A\u104B](?![\u103A\u1039])"
 )
 
@@ -23,7 +23,7 @@ def is_word_char(ch: str) -> bool:
 def myanmar_syllable_boundaries(text: str, offset: int = 0) -> set[int]:
     """Offsets (shifted by `offset`) where a Burmese syllable or a non-Myanmar stretch begins or ends."""
     bounds = {offset, offset + len(text)}
-    bounds.update(offset + m.start() for m in _MYANMAR_SYLLABLE_START.finditer(text))
+    bounds.update(offset + m.start() for m in MYANMAR_SYLLABLE_START.finditer(text))
     for m in _NON_MYANMAR.finditer(text):
         bounds.update(range(offset + m.start(), offset + m.end() + 1))
     return bounds

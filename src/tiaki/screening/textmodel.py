@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from tiaki.screening.rules import TEXT_MODEL_PATH as MODEL_PATH
-from tiaki.screening.segmentation import myanmar_syllable_boundaries
+from tiaki.screening.segmentation import MYANMAR_SYLLABLE_START
 
 NO_INDICATOR = "no_indicator"
 # Texts shorter than this (in characters, about 20 words) keep every finding: a statement of a sentence
@@ -50,8 +50,16 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _myanmar_syllables(token: str) -> list[str]:
-    """A run of Burmese letters cut into syllables, as the detector's segmentation cuts them."""
-    return [token[a:b] for a, b in pairwise(sorted(myanmar_syllable_boundaries(token)))]
+    """A run of Burmese letters cut into syllables, as the detector's segmentation cuts them.
+
+    The cuts of myanmar_syllable_boundaries for a run with no other characters: its syllable starts
+    (found in order), plus its two ends (without building and sorting a set per token).
+    """
+    cuts = [m.start() for m in MYANMAR_SYLLABLE_START.finditer(token)]
+    if not cuts or cuts[0]:
+        cuts.insert(0, 0)
+    cuts.append(len(token))
+    return [token[a:b] for a, b in pairwise(cuts)]
 
 
 def tokens(text: str) -> list[str]:
@@ -64,7 +72,7 @@ def tokens(text: str) -> list[str]:
     for token in words:
         if _THAI.search(token):
             marked = f"<{token}>"
-            out.extend(marked[i : i + 3] for i in range(len(marked) - 2))
+            out.extend([marked[i : i + 3] for i in range(len(marked) - 2)])
         elif _MYANMAR_RUN.fullmatch(token):
             syllables = _myanmar_syllables(token)
             out.extend(syllables)
