@@ -718,16 +718,17 @@ def _sentences(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int
     return spans
 
 
-def _suggestion_evidence(model: TextModel, text: str, code: str, breaks: re.Pattern[str] | None) -> _Match:
-    """The evidence for an indicator the text model suggests: the sentence it gives the highest probability.
-
-    A single sentence (Thai and chat text often have no punctuation) is the whole text.
-    """
+def _suggestion_evidence(
+    model: TextModel, text: str, codes: tuple[str, ...], breaks: re.Pattern[str] | None
+) -> list[_Match]:
+    """The evidence for the indicators the text model suggests: for each, the sentence it gives the
+    highest probability (each sentence scored once). A single sentence (Thai and chat text often have
+    no punctuation) is the whole text."""
     spans = _sentences(text, breaks) or [(0, len(text))]
     if len(spans) == 1:
-        return _Match(code, *spans[0])
-    best = max(spans, key=lambda span: model.probabilities(text[span[0] : span[1]])[code])
-    return _Match(code, *best)
+        return [_Match(code, *spans[0]) for code in codes]
+    scored = [(model.probabilities(text[a:b]), (a, b)) for a, b in spans]
+    return [_Match(code, *max(scored, key=lambda item: item[0][code])[1]) for code in codes]
 
 
 def _dedupe(matches: list[_Match]) -> list[_Match]:
@@ -817,9 +818,7 @@ def detect(
         if review.suggested:
             notes.append("model_suggested:" + ",".join(review.suggested))
             breaks = chosen[0].sentence_breaks if chosen else None
-            suggested = [
-                _suggestion_evidence(text_model, mapped.text, code, breaks) for code in review.suggested
-            ]
+            suggested = _suggestion_evidence(text_model, mapped.text, review.suggested, breaks)
     indicators: list[Indicator] = []
     for match, source in [*((m, "rules") for m in found), *((m, "model") for m in suggested)]:
         start, end = mapped.original_span(match.start, match.end)
