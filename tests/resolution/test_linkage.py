@@ -243,3 +243,21 @@ def test_watchlist_name_only(mentions_600: pd.DataFrame) -> None:
     hits = screen_watchlist(watchlist, records, threshold=0.5)
     assert hits[["record_id", "watchlist_id"]].values.tolist() == [["R1", "W1"], ["R3", "W2"]]
     assert hits["reasons"].tolist() == ["name≈ (translit/spelling)", "name exact"]
+
+
+def test_a_name_with_initials_is_compared_and_blocked_with_the_full_name() -> None:
+    mentions = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "name": ["R. Perera", "Rasika Perera", "Nimal Silva", "N. Perera"],
+            "dob": ["1990-04-02", "1990-04-02", "1971-01-01", ""],
+            "gender": ["F", "F", "M", ""],
+        }
+    )
+    table = prepare_mentions(mentions).set_index("unique_id")
+    assert table.loc["a", "name_initial_forms"] == table.loc["b", "name_initial_forms"] == ["pelela|r"]
+    # "Nimal Silva" abbreviates to forms no name with initials holds: nothing to block on
+    assert table.loc["c", "name_initial_forms"] is None
+    links = resolve_mentions(mentions).links.set_index(["id_l", "id_r"])
+    assert "name≈ (initials agree)" in links.loc[("a", "b"), "reasons"]
+    assert ("b", "d") not in links.index or "initials agree" not in links.loc[("b", "d"), "reasons"]

@@ -215,3 +215,93 @@ def test_burmese_names_keep_their_word_order_when_reports_are_matched() -> None:
 
 def test_malay_b_is_bin() -> None:
     assert normalise_name("Amir B. Mohamad Irfan").loose == normalise_name("Amir bin Mohamad Irfan").loose
+
+
+def test_a_name_with_initials_meets_the_full_names_it_abbreviates() -> None:
+    """Sri Lankan names are often written with initials ("R. Perera"; Tamil: the father's initial first)."""
+    initials = normalise_name("R. Perera")
+    assert initials.initials_key == "pelela|r"
+    assert initials.initials_key in normalise_name("Rasika Perera").expansions()
+    assert initials.initials_key in normalise_name("PERERA Ravi").expansions()
+    assert initials.initials_key not in normalise_name("Nimal Perera").expansions()
+    assert normalise_name("M. Ravi").initials_key in normalise_name("Ravi Murugan").expansions()
+    assert normalise_name("R. K. Perera").initials_key in normalise_name("Rasika Kumara Perera").expansions()
+    # two full names carry no initials key, and syllables romanised from Burmese script are words
+    assert normalise_name("Rasika Perera").initials_key == ""
+    assert normalise_name("ဦးအေးမောင်").initials == ()
+
+
+def test_burmese_final_ar_and_conventional_rhymes() -> None:
+    """ာ is written "ar" (Zar, Thandar), ုန်း "one" (Phone), ည့် "ae" (Pyae), ွဋ် "ut" (Htut), ဝတ် "Wut",
+    ညွန့် "Nyunt", ရှိုင်း "Shine", ိုက် "ike" (Htike); the loose keys take the spellings without r as well."""
+    assert romanise("ဇာ") == "zar"
+    assert romanise("ထွဋ်") == "htut"
+    assert romanise("ညွန့်") == "nyunt"
+    assert romanise("ပြည့်") == "pyae"
+    assert romanise("ပြည်") == "pyi"
+    assert romanise("ဝတ်") == "wut"
+    assert romanise("ရှိုင်း") == "shine"
+    pairs = [
+        ("ဇာဇာငွေ", "Zar Zar Ngwe"),
+        ("ဇာဇာငွေ", "Za Za Ngwe"),
+        ("သန္တာ", "Thandar"),
+        ("ဘုန်းမြင့်", "Phone Myint"),
+        ("စုံတင်", "Sone Tin"),
+        ("ပြည့်စန်းထက်", "Pyae San Htet"),
+        ("မြေဟိန်း", "Myae Hein"),
+        ("ကျော်ထိုက်", "Kyaw Htike"),
+        ("ခင်ဝတ်ဇာ", "Khin Wutt Zar"),
+    ]
+    for script, latin in pairs:
+        assert normalise_name(script).joined == normalise_name(latin).joined, (script, latin)
+
+
+def test_sinhala_and_tamil_script_meet_the_usual_latin_spellings() -> None:
+    assert romanise("ජයසිංහ") == "jayasinghe"
+    assert romanise("රංජිත්") == "ranjith"
+    assert romanise("අසංක") == "asanka"
+    assert romanise("සිංහ") == "singha"
+    # surnames of Portuguese origin are written as pronounced in Sinhala script (name_words.csv)
+    assert romanise("ප්\u200dරදීප් ප්\u200dරනාන්දු") == "pradip fernando"
+    assert romanise("තෙන්නකෝන්") == "thennakoon"
+    assert romanise("අනෝමා") == "anoma"
+    assert romanise("இராஜேந்திரன்") == "rajendran"
+    assert romanise("கிருஷ்ணன்") == "krishnan"
+    pairs = [
+        ("ජයසිංහ", "Jayasingha"),
+        ("කරුණාරත්න", "Karunarathna"),
+        ("දිසානායක", "Dissanayake"),
+        ("ගුණවර්ධන", "Gunawardena"),
+        ("பிரகாஷ்", "Prakash"),
+        ("சந்திரன்", "Sandran"),
+        ("சுப்பிரமணியம்", "Subramaniam"),
+    ]
+    for script, latin in pairs:
+        assert normalise_name(script).loose == normalise_name(latin).loose, (script, latin)
+
+
+def test_thai_compound_names_are_romanised_element_by_element() -> None:
+    assert romanise("สุวรรณลาภเดือนคำ") == "suwanlapdueankham"
+    assert romanise("ประเสริฐ") == "prasoet"
+    # a leading ห before a sonorant is silent; sara am survives the compatibility folding of names
+    assert romanise("สมหมาย") == "sommai"
+    assert normalise_name("อำนาจ").latin == "amnat"
+    assert normalise_name("ศักดิ์ชัย สุวรรณลาภเดือนคำ").loose == normalise_name("Sakchai Suwanlapdueankham").loose
+
+
+def test_malay_muhammad_abbreviations_and_old_indonesian_spelling() -> None:
+    assert (
+        normalise_name("Nur Sofea bte Mohd Syahmi").loose
+        == normalise_name("Nur Sofea binti Muhammad Syahmi").loose
+    )
+    assert normalise_name("Md. Rahim").loose == normalise_name("Mohamad Rahim").loose
+    # pre-1972 Indonesian spelling: oe is u, dj is j, tj is c; Burmese "Moe" and Thai "Charoen" keep their oe
+    for old, new in [
+        ("Soetrisno", "Sutrisno"),
+        ("Boedi", "Budi"),
+        ("Djoko", "Joko"),
+        ("Witjaksono", "Wicaksono"),
+    ]:
+        assert loose(old.lower()) == loose(new.lower()), (old, new)
+    assert loose("moe") == loose("mo")
+    assert loose("charoen") != loose("charun")

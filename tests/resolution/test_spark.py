@@ -42,6 +42,11 @@ _EDGE_NAMES = [
     "Nguyễn Xuân gNọc",
     "สุภาพร เจริญสุข",
     "SUPHAPHON CHAROENSUK",
+    # the "initials agree" level (array_contains on both engines)
+    "R. Perera",
+    "Rasika Perera",
+    "M. Ravi",
+    "Ravi Murugan",
 ]
 
 
@@ -74,7 +79,7 @@ def test_spark_and_duckdb_give_the_same_clusters_and_links(tmp_path: Path) -> No
     # A second resolution in the same process (and Spark session) registers its inputs afresh.
     again = resolve_mentions(mentions.head(60), engine="spark", model_path=model)
     assert len(again.clusters) == 60
-    assert len(mentions) == 543
+    assert len(mentions) == 547
     assert on_duckdb.clusters.equals(duckdb_trained.clusters)
     assert on_spark.clusters.sort_values("id", ignore_index=True).equals(
         on_duckdb.clusters.sort_values("id", ignore_index=True)

@@ -61,7 +61,7 @@ def test_hits_carry_score_and_reasons_and_nothing_else_is_kept(analyst: User, pe
     assert _hits(screening) == [
         ("t1", somchai, ["name exact", "dob exact"], "pending", False),
         ("t2", hung, ["name exact", "dob exact"], "pending", False),
-        ("t5", somchai, ["name similar", "phone exact", "nationality exact"], "pending", False),
+        ("t5", somchai, ["name≈ (initials agree)", "phone exact", "nationality exact"], "pending", False),
         ("t6", wichai, ["name≈ (translit/spelling)"], "pending", False),
         ("t8", somchai, ["name exact", "id number exact"], "pending", False),
     ]

@@ -12,7 +12,9 @@ import pandas as pd
 
 ENGINES = ("duckdb", "spark")
 # Matching-table columns holding lists of words; everything else is text (or the phone validity flag).
-ARRAY_COLUMNS = frozenset({"name_tokens", "address_tokens", "name_block_tokens"})
+ARRAY_COLUMNS = frozenset(
+    {"name_tokens", "address_tokens", "name_block_tokens", "name_expanded", "name_initial_forms"}
+)
 # A local Spark in tests and on one machine; a cluster (spark://..., yarn, k8s://...) in production.
 SPARK_MASTER_ENV = "TIAKI_SPARK_MASTER"
 

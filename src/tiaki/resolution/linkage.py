@@ -27,7 +27,7 @@ from tiaki.resolution.records import EXTRA_PREFIX, prepare_mentions
 
 # Bumped whenever comparisons, levels or key derivation change: a saved model is only valid for the
 # normalisers that produced the keys it was trained on.
-MODEL_VERSION = "tiaki-resolution-2"
+MODEL_VERSION = "tiaki-resolution-3"
 DEFAULT_THRESHOLD = 0.9
 # Deduplication merges clusters whose entity-level match probability reaches this (chosen on world seed 1
 # between 0.7, 0.8 and 0.9, checked on seed 3; FEBRL and the historical set stay above target at 0.8).
@@ -103,6 +103,13 @@ def _name_comparison() -> cl.CustomComparison:
             cll.And(
                 JaroWinklerLevel("name_joined_sorted", 0.92), cll.ArrayIntersectLevel("name_tokens", 1)
             ).configure(label_for_charts="name≈ (typo)"),
+            # One name written with initials whose full words and initials a form of the other gives:
+            # "R. Perera" and "Rasika Perera" (or "Ravi Perera"), "M. Ravi" and "Ravi Murugan".
+            cll.CustomLevel(
+                "array_contains(name_expanded_r, name_initials_l)"
+                " OR array_contains(name_expanded_l, name_initials_r)",
+                label_for_charts="name≈ (initials agree)",
+            ),
             cll.Or(
                 cll.ExactMatchLevel("name_skeleton"), cll.ExactMatchLevel("name_skeleton_joined")
             ).configure(label_for_charts="name≈ (same consonants)"),
@@ -241,6 +248,8 @@ def blocking_rules(present: set[str]) -> list[Any]:
             block_on("name_loose", "dob_year"),
             block_on("name_prefixes", "dob_year"),
             block_on("name_block_tokens", arrays_to_explode=["name_block_tokens"]),
+            # a name with initials and a full name it abbreviates (forms held by few records only)
+            block_on("name_initial_forms", arrays_to_explode=["name_initial_forms"]),
         ]
         if "dob" in present:
             # the rarest name word and the year of birth; any shared word ("Nguyen", "Van") would be

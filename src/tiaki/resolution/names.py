@@ -173,6 +173,10 @@ class NameKeys:
     # Whether the keys keep the written word order (see normalise_name's fixed_order); otherwise they sort
     # the words, so that "Tran Van Hung" meets "HUNG TRAN VAN".
     ordered: bool = False
+    # Initials written in place of a word ("R. Perera": "r"), and the other words as (first letter of the
+    # romanised word, loose word) pairs; see initials_key and expansions.
+    initials: tuple[str, ...] = field(default_factory=tuple)
+    full_words: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def _order(self, words: tuple[str, ...] | list[str]) -> list[str]:
         return list(words) if self.ordered else sorted(words)
@@ -207,6 +211,36 @@ class NameKeys:
     def skeleton_joined(self) -> str:
         """Consonant skeleton of the whole name in the given order, without spaces ("Thura" = "Thu Ra")."""
         return skeleton("".join(self.loose_tokens))
+
+    @property
+    def initials_key(self) -> str:
+        """For a name written with initials, its full words (loose, sorted) and its initials (sorted):
+        "R. Perera" -> "pelela|r". Empty for a name without initials or without a full word."""
+        if not self.initials or not self.full_words:
+            return ""
+        return _initials_key([w for _first, w in self.full_words], list(self.initials))
+
+    def expansions(self) -> list[str]:
+        """The initials keys this name would have with some of its full words written as initials, at least
+        one word kept whole: "Rasika Perera" -> "lasika|p", "pelela|r". Sri Lankan (Sinhala and Tamil)
+        and Malaysian Indian names are written so ("R. Perera", "M. Ravi", the father's initial first)."""
+        words = self.full_words
+        if len(words) < 2 or len(words) > MAX_EXPANDED_WORDS:
+            return []
+        keys: set[str] = set()
+        for mask in range(1, (1 << len(words)) - 1):
+            kept = [w for i, (_f, w) in enumerate(words) if not mask >> i & 1]
+            initials = [f for i, (f, _w) in enumerate(words) if mask >> i & 1]
+            keys.add(_initials_key(kept, [*self.initials, *initials]))
+        return sorted(keys)
+
+
+# Names with more full words than this get no initials expansions (2**n - 2 of them).
+MAX_EXPANDED_WORDS = 5
+
+
+def _initials_key(words: list[str], initials: list[str]) -> str:
+    return " ".join(sorted(words)) + "|" + "".join(sorted(initials))
 
 
 def _strip_native_prefix(word: str, prefixes: tuple[str, ...]) -> tuple[str, str]:
@@ -306,6 +340,17 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
     familiar = nicknames()
     loose_tokens = tuple(loose(familiar.get(w, w)) for w in romanised if not any(c.isdigit() for c in w))
     kept = tuple(t for t in loose_tokens if t)
+    # A single Latin letter is an initial ("R. Perera"); Burmese and Thai syllables romanised from script
+    # ("E", "U") are words.
+    latin_name = script in ("latin", "")
+    initials = tuple(w for w in romanised if latin_name and len(w) == 1 and w.isalpha())
+    full_words = tuple(
+        (w[0], key)
+        for w in romanised
+        if not (latin_name and len(w) == 1 and w.isalpha()) and not any(c.isdigit() for c in w)
+        for key in [loose(familiar.get(w, w))]
+        if key
+    )
     return NameKeys(
         original=original,
         script=script,
@@ -316,4 +361,6 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
         tokens=tuple(romanised),
         loose_tokens=kept,
         ordered=fixed_order and _fixed_order(script, honorifics, kept),
+        initials=initials,
+        full_words=full_words,
     )

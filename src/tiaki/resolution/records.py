@@ -18,6 +18,7 @@ import phonenumbers
 from anyascii import anyascii
 
 from tiaki.resolution.dates import parse_birth_date
+from tiaki.resolution.engines import ARRAY_COLUMNS
 from tiaki.resolution.names import fold, normalise_name
 from tiaki.resolution.phones import normalise_phone
 
@@ -219,8 +220,25 @@ def prepare_mentions(
             ],
             # Four-letter starts of each word: survives a typo at the end of any word.
             "name_prefixes": [" ".join(sorted(t[:4] for t in k.loose_tokens)) for k in keys],
+            # A name written with initials ("R. Perera") and the initials forms of a full name ("Rasika
+            # Perera"): the name comparison's "initials agree" level looks one up in the other.
+            "name_initials": [k.initials_key for k in keys],
+            "name_expanded": [k.expansions() for k in keys],
         }
     )
+    # Blocking on initials: a full name meets a name with initials through a shared initials form. Forms
+    # that no name with initials holds are left out (two full names are not compared for sharing one),
+    # and so are forms held by more than BLOCK_TOKEN_CAP records ("Perera" with an R).
+    form_counts: dict[str, list[int]] = {}
+    for k, expanded, n in zip(per_name["name_initials"], per_name["name_expanded"], weight, strict=True):
+        for form in {k, *expanded} - {""}:
+            counts = form_counts.setdefault(form, [0, 0])
+            counts[0] += int(n)
+            counts[1] += int(n) if form == k else 0
+    per_name["name_initial_forms"] = [
+        sorted(f for f in {k, *expanded} - {""} if form_counts[f][1] > 0 and form_counts[f][0] <= cap)
+        for k, expanded in zip(per_name["name_initials"], per_name["name_expanded"], strict=True)
+    ]
     spread = per_name.iloc[codes].reset_index(drop=True) if len(codes) else per_name.iloc[:0]
     for column in per_name.columns:
         out[column] = spread[column].to_numpy()
@@ -299,7 +317,7 @@ def prepare_mentions(
     for column in out.columns:
         if column.startswith("orig_") or column in ("unique_id", "phone_valid"):
             continue
-        if column in ("name_tokens", "address_tokens", "name_block_tokens"):
+        if column in ARRAY_COLUMNS:
             out[column] = [v if v else None for v in out[column]]
         else:
             values = out[column]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
 
 from anyascii import anyascii
+
+if TYPE_CHECKING:
+    from pythainlp.util import Trie
 
 # Scripts are decided per character by Unicode block; Latin covers the Latin blocks with diacritics.
 _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
@@ -43,6 +50,10 @@ def script_of(text: str) -> str:
     if not counts:
         return ""
     return max(counts.items(), key=lambda item: item[1])[0]
+
+
+# Zero-width joiner and non-joiner: how a conjunct is drawn (Sinhala ප්‍ර), not which letters it has.
+_JOINERS = re.compile("[\u200c\u200d]")
 
 
 # --- Myanmar ------------------------------------------------------------------------------------
@@ -106,8 +117,9 @@ _MY_ANUSVARA = "\u1036"
 # Vowel signs by key (sorted marks); values are the open-syllable rhyme.
 _MY_VOWELS_OPEN = {
     "": "a",
-    "ာ": "a",
-    "ါ": "a",
+    # ာ in an open syllable is written "ar" in names (Zar, Htar, Thandar, Yadanar, Nilar)
+    "ာ": "ar",
+    "ါ": "ar",
     "ိ": "i",
     "ီ": "i",
     "ု": "u",
@@ -125,6 +137,7 @@ _MY_VOWELS_OPEN = {
 # Closed syllables: (vowel marks, final consonant) -> rhyme.
 _MY_FINALS = {
     "င": {"": "in", "ာ": "in", "ို": "aing", "ော": "aung", "ေါ": "aung", "ေ": "aing", "ု": "aung"},
+    # ည် is "i" (Pyi, Nyi), but ည့် in names "ae" (Pyae); see _my_rhyme
     "ည": {"": "i", "ိ": "ein", "ု": "on"},
     "ဉ": {"": "in", "ိ": "ein", "ု": "on"},
     "န": {"": "an", "ိ": "ein", "ု": "on", "ွ": "un"},
@@ -198,10 +211,13 @@ def _my_rhyme(medials: str, marks: str, final: str) -> str:
         key = vowels if vowels else ("ွ" if _MY_MEDIAL_W in medials else "")
         table = {"".join(sorted(k)): v for k, v in _MY_FINALS.get(final, {"": "a"}).items()}
         rhyme = table.get("".join(sorted(key))) or table.get("") or "a"
-        if _MY_MEDIAL_W in medials and key == "ွ":
+        if _MY_MEDIAL_W in medials and key == "ွ" and rhyme not in ("an", "at"):
             pass
-        elif _MY_MEDIAL_W in medials and rhyme == "an":
-            rhyme = "un"
+        elif _MY_MEDIAL_W in medials and rhyme in ("an", "at"):
+            # ွန် "un", ွတ် / ွဋ် "ut" (Htun, Htut)
+            rhyme = "u" + rhyme[1:]
+        if final == "ည" and creaky and not vowels:
+            return "ae"
         # Creaky-tone nasal finals are written with a t by convention: Myint, Thant.
         if creaky and final in _MY_NASAL_FINALS and rhyme.endswith("n"):
             rhyme += "t"
@@ -209,8 +225,8 @@ def _my_rhyme(medials: str, marks: str, final: str) -> str:
     open_key = "".join(sorted(vowels))
     for candidate, value in _MY_VOWELS_OPEN.items():
         if "".join(sorted(candidate)) == open_key:
-            if _MY_MEDIAL_W in medials and value == "a":
-                return "wa"
+            if _MY_MEDIAL_W in medials and value in ("a", "ar"):
+                return "w" + value
             if _MY_MEDIAL_W in medials and value == "ay":
                 # ွေ is "we" by convention: Shwe, Swe, Thwe
                 return "e"
@@ -244,14 +260,22 @@ def romanise_myanmar(text: str) -> str:
             out.append(_MY_INDEPENDENT[onset] + (_my_rhyme("", marks, final) if final else ""))
             continue
         head = _my_onset(onset, medials)
-        rhyme = _my_rhyme(medials, marks, final)
+        # ဝ as onset rounds -an/-at like the medial ွ: ဝတ် "Wut", ဝဏ္ဏ "Wunna"
+        rhyme = _my_rhyme(medials + (_MY_MEDIAL_W if onset == "ဝ" and final else ""), marks, final)
         # အေ "Aye", အိ "Ei", အဲ "Eh": a bare vowel after အ is written with a leading vowel letter
         if onset == "အ" and rhyme == "ay":
             rhyme = "aye"
         elif onset == "အ" and rhyme == "i" and not final:
             rhyme = "ei"
-        if head.endswith("w") and rhyme in ("un", "ut", "wa"):
+        if (
+            len(head) > 1
+            and head.endswith("w")
+            and (rhyme.startswith(("un", "ut")) or rhyme in ("wa", "war"))
+        ):
             head = head[:-1]
+        # ရှိုင်း is written "Shine" (Shine Htet), not "Shaing"
+        if head == "sh" and rhyme == "aing":
+            rhyme = "ine"
         # Burmese names are written in Latin one syllable per word: "Aung San Suu Kyi".
         out.append(" " + head + rhyme + " ")
     return re.sub(r"\s+", " ", "".join(out)).strip()
@@ -375,20 +399,59 @@ def _tamil_common_spelling(word: str) -> str:
     word = word.replace("ss", "chch")
     # ஞ்ச is "nj" (Ranjani, Anjali), not "nys"
     word = word.replace("nys", "nj")
+    # Tamil script breaks the consonant clusters of Sanskrit names with a vowel that their Latin spelling
+    # leaves out: இராஜேந்திரன் Rajendran (no word starts with r), சந்திரன் Chandran, பிரகாஷ் Prakash,
+    # பிரியா Priya, கிருஷ்ணன் Krishnan, சுப்பிரமணியம் Subramaniam.
+    word = re.sub(r"^i(?=r[aeiou])", "", word)
+    word = re.sub(r"(?<=n)dir(?=a)", "dr", word)
+    word = re.sub(r"^pi(?=r[aeiou])", "p", word)
+    word = re.sub(r"^kiru(?=sh)", "kri", word)
+    word = re.sub(r"(?<=[aeiou])ppir(?=a)", "br", word)
     return word
+
+
+# The anusvara (ං) before a consonant is the nasal of that consonant's place: "n" before velars, palatals
+# and dentals (Asanka, Udayangani, Ranjith, Kanchana), "m" before labials; "ng" before h and at the end
+# (සිංහ Singha).
+_SINHALA_ANUSVARA = "\x00"
+_SINHALA_NASAL_ASSIMILATION = (
+    (re.compile(_SINHALA_ANUSVARA + "(?=[kgcjtdn])"), "n"),
+    (re.compile(_SINHALA_ANUSVARA + "(?=[pbm])"), "m"),
+    (re.compile(_SINHALA_ANUSVARA), "ng"),
+)
+# Family names ending in සිංහ, නායක, රත්න, කෝන් are written -singhe, -nayake, -ratne, -koon (Jayasinghe,
+# Dissanayake, Karunaratne, Tennakoon).
+_SINHALA_FAMILY_ENDINGS = (
+    (re.compile(r"(singh|nayak)a$"), r"\1e"),
+    (re.compile(r"rathna$"), "ratne"),
+    (re.compile(r"wardhana$"), "wardena"),
+    (re.compile(r"kon$"), "koon"),
+)
 
 
 def romanise_sinhala(text: str) -> str:
     """Romanise Sinhala script with the inherent vowel, as Sinhala names are spelled (Perera, Kumara)."""
-    return _romanise_abugida(
-        # the anusvara is written "ng" in names: සිංහ Singha, Jayasinghe
+    known = name_words()
+    return " ".join(
+        known.get(_JOINERS.sub("", word)) or _romanise_sinhala_word(word) for word in text.split(" ")
+    )
+
+
+def _romanise_sinhala_word(text: str) -> str:
+    raw = _romanise_abugida(
         text,
         _SINHALA_CONSONANTS,
         _SINHALA_VOWEL_SIGNS,
         _SINHALA_INDEPENDENT,
         "\u0dca",
-        {"ං": "ng", "ඃ": "h"},
+        {"ං": _SINHALA_ANUSVARA, "ඃ": "h"},
     )
+    for pattern, replacement in _SINHALA_NASAL_ASSIMILATION:
+        raw = pattern.sub(replacement, raw)
+    words = raw.split(" ")
+    for pattern, replacement in _SINHALA_FAMILY_ENDINGS:
+        words = [pattern.sub(replacement, w) if len(w) > 6 else w for w in words]
+    return " ".join(words)
 
 
 def romanise_tamil(text: str) -> str:
@@ -411,9 +474,59 @@ def romanise_thai_word(word: str) -> str:
         return anyascii(word)
 
 
+# A leading ห before a sonorant only marks the tone and is not written in Latin (หมาย "mai", เหลือง
+# "lueang"); RTGS romanisers read it as a syllable of its own.
+_THAI_SILENT_H = re.compile("ห(?=[งญนมยรลว])")
+
+
+@lru_cache(maxsize=1)
+def name_words() -> dict[str, str]:
+    """Names and name elements in Thai or Sinhala script whose Latin spelling the rules do not give
+    (name_words.csv: native,latin): Thai elements the RTGS rules misread (ประเสริฐ Prasoet, เจริญ Charoen,
+    สุวรรณ Suwan), Sri Lankan surnames of Portuguese origin written as pronounced in Sinhala script
+    (ප්‍රනාන්දු Fernando, කුරේ Cooray). Partners add rows here, not in Python."""
+    text = (resources.files("tiaki.resolution") / "data" / "name_words.csv").read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames != ["native", "latin"]:
+        raise ValueError("name_words.csv: header must be native,latin")
+    return {
+        _JOINERS.sub("", unicodedata.normalize("NFC", row["native"].strip())): row["latin"].strip().lower()
+        for row in reader
+        if row["native"].strip()
+    }
+
+
+@lru_cache(maxsize=1)
+def _thai_dictionary() -> Trie:
+    """pythainlp's Thai word list with the name elements added, for splitting compound names."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import Trie
+
+    return Trie(set(thai_words()) | {w for w in name_words() if script_of(w) == "thai"})
+
+
+@lru_cache(maxsize=65536)
+def romanise_thai_compound(word: str) -> str:
+    """Romanise a Thai name word element by element, as people write compound names ("Suwanlapdueankham").
+
+    A Thai family name is often a compound of several words; romanised whole, the RTGS rules misread the
+    syllable boundaries between its elements, so the dictionary words are romanised one by one and joined.
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    # NFKC/NFKD (in fold) split sara am (ำ) into nikhahit + sara aa, which the romaniser does not read
+    word = _THAI_SILENT_H.sub("", word.replace("\u0e4d\u0e32", "\u0e33"))
+    try:
+        parts = word_tokenize(word, custom_dict=_thai_dictionary(), engine="newmm", keep_whitespace=False)
+    except Exception:  # pythainlp raises assorted errors on odd input; never fail a name on them
+        parts = [word]
+    known = name_words()
+    return "".join(known.get(part) or romanise_thai_word(part) for part in parts or [word])
+
+
 def romanise_thai(text: str) -> str:
     """Romanise Thai text word by word (Thai names separate given and family name with a space)."""
-    return " ".join(romanise_thai_word(w) for w in text.split())
+    return " ".join(romanise_thai_compound(w) for w in text.split())
 
 
 @lru_cache(maxsize=262144)
