@@ -338,19 +338,19 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
     # Loose keys stand for the person, not the spelling: familiar forms become the full name and
     # numbers (ordinals such as "1st", "16th") are dropped.
     familiar = nicknames()
-    loose_tokens = tuple(loose(familiar.get(w, w)) for w in romanised if not any(c.isdigit() for c in w))
-    kept = tuple(t for t in loose_tokens if t)
+    looses = [
+        (w, key) for w in romanised if not any(c.isdigit() for c in w) if (key := loose(familiar.get(w, w)))
+    ]
+    kept = tuple(key for _w, key in looses)
     # A single Latin letter is an initial ("R. Perera"); Burmese and Thai syllables romanised from script
     # ("E", "U") are words.
     latin_name = script in ("latin", "")
-    initials = tuple(w for w in romanised if latin_name and len(w) == 1 and w.isalpha())
-    full_words = tuple(
-        (w[0], key)
-        for w in romanised
-        if not (latin_name and len(w) == 1 and w.isalpha()) and not any(c.isdigit() for c in w)
-        for key in [loose(familiar.get(w, w))]
-        if key
-    )
+
+    def is_initial(word: str) -> bool:
+        return latin_name and len(word) == 1 and word.isalpha()
+
+    initials = tuple(w for w in romanised if is_initial(w))
+    full_words = tuple((w[0], key) for w, key in looses if not is_initial(w))
     return NameKeys(
         original=original,
         script=script,

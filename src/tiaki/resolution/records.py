@@ -229,15 +229,19 @@ def prepare_mentions(
     # Blocking on initials: a full name meets a name with initials through a shared initials form. Forms
     # that no name with initials holds are left out (two full names are not compared for sharing one),
     # and so are forms held by more than BLOCK_TOKEN_CAP records ("Perera" with an R).
+    forms = [
+        {k, *expanded} - {""}
+        for k, expanded in zip(per_name["name_initials"], per_name["name_expanded"], strict=True)
+    ]
     form_counts: dict[str, list[int]] = {}
-    for k, expanded, n in zip(per_name["name_initials"], per_name["name_expanded"], weight, strict=True):
-        for form in {k, *expanded} - {""}:
+    for k, name_forms, n in zip(per_name["name_initials"], forms, weight, strict=True):
+        for form in name_forms:
             counts = form_counts.setdefault(form, [0, 0])
             counts[0] += int(n)
             counts[1] += int(n) if form == k else 0
     per_name["name_initial_forms"] = [
-        sorted(f for f in {k, *expanded} - {""} if form_counts[f][1] > 0 and form_counts[f][0] <= cap)
-        for k, expanded in zip(per_name["name_initials"], per_name["name_expanded"], strict=True)
+        sorted(f for f in name_forms if form_counts[f][1] > 0 and form_counts[f][0] <= cap)
+        for name_forms in forms
     ]
     spread = per_name.iloc[codes].reset_index(drop=True) if len(codes) else per_name.iloc[:0]
     for column in per_name.columns:

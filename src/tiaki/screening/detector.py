@@ -504,25 +504,18 @@ def _accepted(
     return spans
 
 
-def _raw_matches(
-    regex: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int] | None
-) -> list[tuple[int, int]]:
-    """The spans `regex.finditer` gives in each window.
-
-    With `starts` (sorted places where the pattern's prefix literals occur, so every match begins at one
-    of them) the windows are not used: the pattern is tried at those places only, over the whole text,
-    giving the spans finditer gives over the whole text, without walking it.
-    """
-    if starts is None:
-        return [found.span() for lo, hi in windows for found in regex.finditer(text, lo, hi)]
-    return _anchored_matches(regex.match, text, starts)
+def _raw_matches(regex: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans `regex.finditer` gives in each window (parts with prefix literals use _anchored_matches)."""
+    return [found.span() for lo, hi in windows for found in regex.finditer(text, lo, hi)]
 
 
 def _anchored_matches(
     match: Callable[[str, int], re.Match[str] | None], text: str, starts: list[int]
 ) -> list[tuple[int, int]]:
-    """The spans of `match` (a pattern's bound match method) tried at the sorted `starts` (see
-    _raw_matches). Most parts tried match nowhere: this loop is the detector's innermost one."""
+    """The spans of `match` (a pattern's bound match method) tried at the sorted `starts`, the places where
+    the pattern's prefix literals occur (every match begins at one of them): the spans finditer would give
+    over the whole text, without walking it. Most parts tried match nowhere: this loop is the detector's
+    innermost one."""
     spans = []
     after = 0  # finditer's matches do not overlap: the next one starts at or after the last end
     for pos in starts:
@@ -582,7 +575,7 @@ def find_matches(
             raws = [
                 _anchored_matches(compiled[i].match, text, starts) for i, starts in windows.anchored(patterns)
             ]
-            raws += [_raw_matches(compiled[i], text, spans, None) for i, spans in windows.plan_each(patterns)]
+            raws += [_raw_matches(compiled[i], text, spans) for i, spans in windows.plan_each(patterns)]
             for raw in raws:
                 if raw:
                     accepted = _accepted(
