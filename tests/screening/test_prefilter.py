@@ -171,3 +171,29 @@ def test_prefilter_changes_no_result_on_any_labelled_narrative() -> None:
 def test_prefilter_changes_no_keyword_baseline_result() -> None:
     for text in _labelled_texts()[:200]:
         assert detect(text, context=False) == detect(text, context=False, prefilter=False), text
+
+
+def test_a_cue_list_is_searched_only_in_windows_holding_one_of_its_literals() -> None:
+    cues = pattern_set([r"\bdocumentar(?:y|ies)\b", r"\bin the news\b"])
+    ungated = pattern_set([r"\b[a-z]{12,}\b"])
+    assert cues is not None and ungated is not None
+    finder = literal_finder([], cues=[cues, ungated])
+    text = "a documentary. then the boss kept our passports. it was in the news."
+    windows = _Windows(text, True)
+    windows.find_literals(finder)
+    assert windows.cue_gates(cues) == [text.index("documentar"), text.index("in the news")]
+    assert windows.cue_gates(ungated) is None  # a part without a literal can match anywhere: always searched
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The documentary said the boss took their passports and kept them.", False),
+        ("I watched a documentary last night. The boss took our passports and kept them.", True),
+        ("The boss took our passports and kept them.", True),
+    ],
+)
+def test_sentence_wide_exclusions_hold_with_and_without_their_gate(text: str, kept: bool) -> None:
+    result = detect(text, "en", model=False)
+    assert ("retention_of_identity_documents" in result.codes) is kept
+    assert result == detect(text, "en", model=False, prefilter=False)

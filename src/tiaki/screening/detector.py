@@ -7,11 +7,13 @@ shown with the sentence it rests on (textmodel.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -137,14 +139,19 @@ class _Clauses:
         self._ends: list[int] = []
         self._searched: dict[tuple[int, int, int], bool] = {}  # see holds and excluded
 
-    def holds(self, cues: PatternSet, start: int, end: int) -> bool:
+    def holds(self, cues: PatternSet, start: int, end: int, gates: list[int] | None = None) -> bool:
         """Whether `cues` occur in the sentence of a match, at most SENTENCE_REACH characters away.
 
-        Asked only for matches that survive every other check, and answered once per sentence; a
-        sentence is short, so the cue list runs whole (gating it by its many words costs more).
+        Asked only for matches that survive every other check, and answered once per sentence. `gates`
+        are the sorted positions of the list's gate literals in the text (None: not known), one of which
+        every match of the list holds: without one in the sentence, the list is not searched.
         """
         s_start, s_end = self.around(start, end)
         s_start, s_end = max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH)
+        if gates is not None:
+            i = bisect_left(gates, s_start)
+            if i == len(gates) or gates[i] >= s_end:
+                return False
         key = (id(cues), s_start, s_end)
         found = self._searched.get(key)
         if found is None:
@@ -256,10 +263,19 @@ class _Windows:
         self._opened: dict[int, dict[int, list[str]]] = {}
         # id of a covered pattern set -> its parts with prefix literals -> where one of them may match
         self._anchored: dict[int, dict[int, list[int]]] = {}
+        # id of a gated cue list -> where its gate literals occur (see cue_gates); `_gated_cues` are
+        # the lists gated by the finders run on the text
+        self._cue_gates: dict[int, list[int]] = {}
+        self._cue_gates_sorted: set[int] = set()
+        self._gated_cues: frozenset[int] = frozenset()
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
-        if not self._enabled or finder is None or finder.covers <= self._covered_sets:
+        if (
+            not self._enabled
+            or finder is None
+            or (finder.covers <= self._covered_sets and finder.gated_cues <= self._gated_cues)
+        ):
             return
         found, uses = finder.occurrences(self._text)
         if self._found:
@@ -269,7 +285,21 @@ class _Windows:
             self._found.update(found)  # the first rule set of a text (most texts have just one)
         self._covered_by_finders.append(finder.literals)
         self._covered_sets |= finder.covers
+        self._gated_cues |= finder.gated_cues
         self._anchor(uses)
+
+    def cue_gates(self, cues: PatternSet) -> list[int] | None:
+        """Sorted positions of a cue list's gate literals in the text (None when no finder gated it)."""
+        key = id(cues)
+        if key not in self._gated_cues:
+            return None
+        positions = self._cue_gates.get(key)
+        if positions is None:
+            return []
+        if key not in self._cue_gates_sorted:
+            positions.sort()
+            self._cue_gates_sorted.add(key)
+        return positions
 
     def _anchor(self, uses: list[tuple[str, LiteralUses, list[int]]]) -> None:
         """Where each part with prefix literals may match: where one of its prefixes occurs.
@@ -280,11 +310,18 @@ class _Windows:
         every set).
         """
         met = 0  # the needed literal sets this text meets (see LiteralFinder.meets)
-        for _lit, (meets, _anchors, _opens), _positions in uses:
+        for _lit, (meets, _anchors, _opens, _cues), _positions in uses:
             met |= meets
         unmet = ~met
         anchored = self._anchored
-        for lit, (_meets, anchors, opens), positions in uses:
+        cue_gates = self._cue_gates
+        for lit, (_meets, anchors, opens, cues), positions in uses:
+            for set_id in cues:
+                gates = cue_gates.get(set_id)
+                if gates is None:
+                    cue_gates[set_id] = positions.copy()
+                else:
+                    gates.extend(positions)
             for set_id, i, needs in anchors:
                 if needs & unmet:
                     continue
@@ -483,7 +520,7 @@ def _accepted(
 ) -> list[tuple[int, int]]:
     """The raw spans of a pattern (see _raw_matches) that are on word boundaries and that no exclusion,
     "if" or negation cue cancels."""
-    clauses, boundaries, _windows, sentences = state
+    clauses, boundaries, windows, sentences = state
     spans = []
     for start, end in raw:
         if end <= start or not boundaries.ok(start, end):
@@ -498,7 +535,9 @@ def _accepted(
                 continue
             if exclude is not None and clauses.excluded(exclude, c_start, c_end):
                 continue
-            if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end):
+            if sentence_exclude is not None and sentences.holds(
+                sentence_exclude, start, end, windows.cue_gates(sentence_exclude)
+            ):
                 continue
         spans.append((start, end))
     return spans
@@ -738,6 +777,144 @@ def _known_languages(rulesets: dict[str, RuleSet]) -> set[str]:
     return set(rulesets) | set(RECOGNISED_WITHOUT_RULES)
 
 
+@dataclass
+class _Job:
+    """One text on its way through the detector: prepared, matched by the rules, reviewed, finished.
+
+    detect() runs one job through all four steps; detect_many() runs a batch step by step, so each step's
+    data (lingua's models, a language's automaton and patterns, the text model) stays in the CPU cache.
+    """
+
+    text: str  # as given: offsets in the result index it
+    mapped: MappedText
+    language: str
+    chosen: list[RuleSet]
+    matchable: str  # normalised, lower-cased, maybe without diacritics (same length as mapped.text)
+    without_diacritics: bool
+    notes: list[str]
+    states: list[_TextState] = field(default_factory=list)
+    found: list[_Match] = field(default_factory=list)
+    child_spans: list[tuple[int, int]] = field(default_factory=list)
+    set_aside: tuple[str, ...] = ()
+    suggested: list[_Match] = field(default_factory=list)
+
+
+class _Screener:
+    """The rules, taxonomy and options one detect or detect_many call screens with."""
+
+    def __init__(self, *, context: bool, prefilter: bool, model: bool, rules_dir: Path) -> None:
+        self.rulesets = load_all_rules(rules_dir)
+        self.taxonomy = load_taxonomy()
+        self.version = ruleset_version(rules_dir)
+        self.context, self.prefilter, self.model = context, prefilter, model
+
+    def prepare(self, text: str, lang: str | None) -> _Job | ScreeningResult:
+        """Check the input, normalise it and choose its language and rule sets (a result for empty text).
+
+        Raises ScreeningInputError when the text cannot be screened.
+        """
+        if not isinstance(text, str):
+            raise ScreeningInputError(f"text must be a str, not {type(text).__name__}")
+        if len(text) > MAX_TEXT_CHARS:
+            raise ScreeningInputError(f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
+        rulesets = self.rulesets
+        if lang is not None and lang != "auto" and lang not in _known_languages(rulesets):
+            known = ", ".join(sorted(_known_languages(rulesets)))
+            raise ScreeningInputError(f"unknown language {lang!r}; use auto or one of: {known}")
+        if not text.strip():
+            return ScreeningResult("und", (), 0.0, "none", self.version, notes=("empty_text",))
+        mapped: MappedText = normalise(text)
+        notes: list[str] = ["converted_from_zawgyi"] if mapped.zawgyi else []
+        counts = script_counts(mapped.text)
+        language = detect_language(mapped.text, counts) if lang in (None, "auto") else lang
+        chosen = _rulesets_for(language, counts, rulesets)
+        matchable = lower_same_length(mapped.text)
+        without_diacritics = any(r.unaccented for r in chosen) and _typed_without_diacritics(matchable)
+        if without_diacritics:
+            # Text typed without diacritics meets the rules written without them (same offsets).
+            chosen = [r.unaccented or r for r in chosen]
+            matchable = unaccented(matchable)
+            notes.append("screened_without_diacritics")
+        if language not in rulesets:
+            notes.append(
+                "no_rules_for_language"
+                if not chosen
+                else "screened_with:" + ",".join(r.language for r in chosen)
+            )
+        return _Job(text, mapped, language, chosen, matchable, without_diacritics, notes)
+
+    def match(self, job: _Job) -> None:
+        """The rules' indicator matches and child-age spans."""
+        matchable, prefilter = job.matchable, self.prefilter
+        windows = _Windows(matchable, prefilter)  # depends on the text only: shared by the rule sets
+        job.states = [_text_state(rules, matchable, prefilter, windows) for rules in job.chosen]
+        matches: list[_Match] = []
+        for rules, state in zip(job.chosen, job.states, strict=True):
+            matches.extend(
+                find_matches(rules, matchable, context=self.context, prefilter=prefilter, state=state)
+            )
+            job.child_spans.extend(_child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter))
+        job.found = _dedupe(matches)
+
+    def review(self, job: _Job) -> None:
+        """The text model's say: findings it sets aside, indicators it suggests."""
+        # The text model learnt from text with diacritics; it has no say over text typed without them.
+        if not (self.context and self.model and not job.without_diacritics and reviews(job.mapped.text)):
+            return
+        text_model = load_text_model()
+        review = text_model.review(job.mapped.text, {match.code for match in job.found})
+        if job.found:
+            job.set_aside = review.dropped
+            if review.no_indicator:
+                job.notes.append("model_no_indicator")
+            elif review.dropped:
+                job.notes.append("model_dropped:" + ",".join(review.dropped))
+            job.found = [match for match in job.found if match.code in review.kept]
+        if review.suggested:
+            job.notes.append("model_suggested:" + ",".join(review.suggested))
+            breaks = job.chosen[0].sentence_breaks if job.chosen else None
+            job.suggested = _suggestion_evidence(text_model, job.mapped.text, review.suggested, breaks)
+
+    def finish(self, job: _Job) -> ScreeningResult:
+        """Evidence in the original text's offsets, exploitation types, score and level."""
+        text, mapped, taxonomy = job.text, job.mapped, self.taxonomy
+        indicators: list[Indicator] = []
+        for match, source in [*((m, "rules") for m in job.found), *((m, "model") for m in job.suggested)]:
+            start, end = mapped.original_span(match.start, match.end)
+            evidence = text[start:end]
+            if evidence.strip():
+                strength = taxonomy.indicators[match.code].strength
+                indicators.append(Indicator(match.code, evidence, start, end, strength, source))
+        if job.child_spans:
+            start, end = mapped.original_span(*min(job.child_spans))
+            indicators.append(Indicator(taxonomy.child_code, text[start:end], start, end, "strong"))
+        indicators.sort(key=lambda ind: (ind.start, ind.end, ind.code))
+        ilo = [ind.code for ind in indicators if ind.code in ILO_CODES]
+        exploitation: dict[str, ExploitationFinding] = {}
+        if self.context:
+            for rules, state in zip(job.chosen, job.states, strict=True):
+                for match in find_exploitation(
+                    rules, job.matchable, with_indicators=bool(ilo), prefilter=self.prefilter, state=state
+                ):
+                    if match.code not in exploitation:
+                        start, end = mapped.original_span(match.start, match.end)
+                        exploitation[match.code] = ExploitationFinding(
+                            match.code, text[start:end], start, end
+                        )
+        assessment = assess(ilo, child=bool(job.child_spans), taxonomy=taxonomy)
+        return ScreeningResult(
+            language=job.language,
+            indicators=tuple(indicators),
+            score=assessment.score,
+            level=assessment.level,
+            ruleset_version=self.version,
+            dimensions=assessment.established_dimensions,
+            notes=tuple(job.notes),
+            exploitation_types=tuple(sorted(exploitation.values(), key=lambda f: (f.start, f.code))),
+            set_aside=job.set_aside,
+        )
+
+
 def detect(
     text: str,
     lang: str | None = None,
@@ -756,92 +933,86 @@ def detect(
     alone, without the statistical layer that may drop their findings (see textmodel.py); `rules_dir`
     screens with the rule files of another directory (the evaluation of old rules uses it).
     """
-    if not isinstance(text, str):
-        raise ScreeningInputError(f"text must be a str, not {type(text).__name__}")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ScreeningInputError(f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
-    rulesets = load_all_rules(rules_dir)
-    taxonomy = load_taxonomy()
-    version = ruleset_version(rules_dir)
-    if lang is not None and lang != "auto" and lang not in _known_languages(rulesets):
-        known = ", ".join(sorted(_known_languages(rulesets)))
-        raise ScreeningInputError(f"unknown language {lang!r}; use auto or one of: {known}")
-    if not text.strip():
-        return ScreeningResult("und", (), 0.0, "none", version, notes=("empty_text",))
+    screener = _Screener(context=context, prefilter=prefilter, model=model, rules_dir=rules_dir)
+    job = screener.prepare(text, lang)
+    if isinstance(job, ScreeningResult):
+        return job
+    screener.match(job)
+    screener.review(job)
+    return screener.finish(job)
 
-    mapped: MappedText = normalise(text)
-    notes: list[str] = ["converted_from_zawgyi"] if mapped.zawgyi else []
-    counts = script_counts(mapped.text)
-    language = detect_language(mapped.text, counts) if lang in (None, "auto") else lang
-    chosen = _rulesets_for(language, counts, rulesets)
-    matchable = lower_same_length(mapped.text)
-    without_diacritics = any(r.unaccented for r in chosen) and _typed_without_diacritics(matchable)
-    if without_diacritics:
-        # Text typed without diacritics meets the rules written without them (same offsets).
-        chosen = [r.unaccented or r for r in chosen]
-        matchable = unaccented(matchable)
-        notes.append("screened_without_diacritics")
-    if language not in rulesets:
-        notes.append(
-            "no_rules_for_language" if not chosen else "screened_with:" + ",".join(r.language for r in chosen)
-        )
 
-    matches: list[_Match] = []
-    child_spans: list[tuple[int, int]] = []
-    windows = _Windows(matchable, prefilter)  # depends on the text only: shared by the rule sets
-    states = [_text_state(rules, matchable, prefilter, windows) for rules in chosen]
-    for rules, state in zip(chosen, states, strict=True):
-        matches.extend(find_matches(rules, matchable, context=context, prefilter=prefilter, state=state))
-        child_spans.extend(_child_matches(rules, matchable, taxonomy.child_age_limit, prefilter))
+# Texts screened step by step together in detect_many: enough for the steps' data to stay in the cache
+# across texts, few enough that a batch's per-text state stays small.
+BATCH_SIZE = 1000
 
-    found = _dedupe(matches)
-    set_aside: tuple[str, ...] = ()
-    suggested: list[_Match] = []
-    # The text model learnt from text with diacritics; it has no say over text typed without them.
-    if context and model and not without_diacritics and reviews(mapped.text):
-        text_model = load_text_model()
-        review = text_model.review(mapped.text, {match.code for match in found})
-        if found:
-            set_aside = review.dropped
-            if review.no_indicator:
-                notes.append("model_no_indicator")
-            elif review.dropped:
-                notes.append("model_dropped:" + ",".join(review.dropped))
-            found = [match for match in found if match.code in review.kept]
-        if review.suggested:
-            notes.append("model_suggested:" + ",".join(review.suggested))
-            breaks = chosen[0].sentence_breaks if chosen else None
-            suggested = _suggestion_evidence(text_model, mapped.text, review.suggested, breaks)
-    indicators: list[Indicator] = []
-    for match, source in [*((m, "rules") for m in found), *((m, "model") for m in suggested)]:
-        start, end = mapped.original_span(match.start, match.end)
-        evidence = text[start:end]
-        if evidence.strip():
-            strength = taxonomy.indicators[match.code].strength
-            indicators.append(Indicator(match.code, evidence, start, end, strength, source))
-    if child_spans:
-        start, end = mapped.original_span(*min(child_spans))
-        indicators.append(Indicator(taxonomy.child_code, text[start:end], start, end, "strong"))
-    indicators.sort(key=lambda ind: (ind.start, ind.end, ind.code))
-    ilo = [ind.code for ind in indicators if ind.code in ILO_CODES]
-    exploitation: dict[str, ExploitationFinding] = {}
-    if context:
-        for rules, state in zip(chosen, states, strict=True):
-            for match in find_exploitation(
-                rules, matchable, with_indicators=bool(ilo), prefilter=prefilter, state=state
-            ):
-                if match.code not in exploitation:
-                    start, end = mapped.original_span(match.start, match.end)
-                    exploitation[match.code] = ExploitationFinding(match.code, text[start:end], start, end)
-    assessment = assess(ilo, child=bool(child_spans), taxonomy=taxonomy)
-    return ScreeningResult(
-        language=language,
-        indicators=tuple(indicators),
-        score=assessment.score,
-        level=assessment.level,
-        ruleset_version=version,
-        dimensions=assessment.established_dimensions,
-        notes=tuple(notes),
-        exploitation_types=tuple(sorted(exploitation.values(), key=lambda f: (f.start, f.code))),
-        set_aside=set_aside,
-    )
+
+def detect_many(
+    items: Iterable[tuple[str, str | None]],
+    *,
+    context: bool = True,
+    prefilter: bool = True,
+    model: bool = True,
+    rules_dir: Path = RULES_DIR,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[ScreeningResult | ScreeningInputError]:
+    """Screen many (text, lang) pairs: the same results as detect() for each, in order, faster.
+
+    A text that cannot be screened yields its ScreeningInputError instead of a result, so one bad item
+    does not stop the rest. The items are taken in batches: each step runs over a whole batch, texts of
+    the same rule sets together (see _Job), which makes a bulk screening about a third faster.
+    """
+    screener = _Screener(context=context, prefilter=prefilter, model=model, rules_dir=rules_dir)
+    batch: list[tuple[str, str | None]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield from _screen_batch(screener, batch)
+            batch = []
+    if batch:
+        yield from _screen_batch(screener, batch)
+
+
+# Stands in a batch's results for a text still being screened (replaced before the batch returns).
+_PENDING = ScreeningResult("und", (), 0.0, "none", "")
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector. A batch keeps its prepared texts alive, and the collector would
+    walk them and every loaded rule set over and over; the detector makes no reference cycles, so
+    reference counting frees all it allocates."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_no_cycle_collection()
+def _screen_batch(
+    screener: _Screener, batch: list[tuple[str, str | None]]
+) -> list[ScreeningResult | ScreeningInputError]:
+    """One batch, step by step; the texts of the same rule sets are matched one after another (about a
+    fifth faster than in arrival order: that language's automaton and patterns stay in the cache)."""
+    out: list[ScreeningResult | ScreeningInputError] = []
+    jobs: list[tuple[int, _Job]] = []
+    for text, lang in batch:
+        try:
+            prepared = screener.prepare(text, lang)
+        except ScreeningInputError as error:
+            out.append(error)
+            continue
+        out.append(prepared if isinstance(prepared, ScreeningResult) else _PENDING)
+        if isinstance(prepared, _Job):
+            jobs.append((len(out) - 1, prepared))
+    jobs.sort(key=lambda pair: tuple(rules.language for rules in pair[1].chosen))
+    for _i, job in jobs:
+        screener.match(job)
+    for _i, job in jobs:
+        screener.review(job)
+    for i, job in jobs:
+        out[i] = screener.finish(job)
+    return out

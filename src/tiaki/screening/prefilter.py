@@ -568,8 +568,11 @@ def pattern_set(parts: list[str]) -> PatternSet | None:
     return PatternSet(regex, tuple(parts), gates, index, always, firsts)
 
 
-# What a LiteralFinder knows of one literal: its `meets` bits, `anchors` and `opens` entries.
-LiteralUses = tuple[int, tuple[tuple[int, int, int], ...], tuple[tuple[int, tuple[int, ...]], ...]]
+# What a LiteralFinder knows of one literal: its `meets` bits, `anchors` and `opens` entries, and the
+# cue lists it gates (`cue_gates`).
+LiteralUses = tuple[
+    int, tuple[tuple[int, int, int], ...], tuple[tuple[int, tuple[int, ...]], ...], tuple[int, ...]
+]
 
 
 class LiteralFinder:
@@ -584,6 +587,7 @@ class LiteralFinder:
         literals: Iterable[str],
         covers: Iterable[PatternSet] = (),
         by_part: Iterable[PatternSet] = (),
+        cues: Iterable[PatternSet] = (),
     ) -> None:
         self.literals = frozenset(literals)
         # The pattern sets whose every gate literal is among `literals` (by id: sets live as long as the
@@ -618,6 +622,16 @@ class LiteralFinder:
         for req, k in numbers.items():
             for lit in req:
                 self.meets[lit] = self.meets.get(lit, 0) | 1 << k
+        # Cue lists searched around matches (sentence-wide exclusions): for each literal, the ids of the
+        # lists it gates. Every match of such a list holds one of its gate literals, so a window of text
+        # where none occurs needs no search (lists with an ungated part are left out: they can match
+        # anywhere).
+        self.gated_cues = frozenset(id(ps) for ps in cues if not ps.always)
+        cue_gates: dict[str, list[int]] = {}
+        for ps in cues:
+            if id(ps) in self.gated_cues:
+                for lit in ps.index:
+                    cue_gates.setdefault(lit, []).append(id(ps))
         self._automaton: Any = ahocorasick.Automaton()
         # In sorted order: the trie's nodes are then allocated in the order a walk down it meets them,
         # so a text's walk touches fewer cache lines (the automaton is walked once per text, mostly
@@ -625,7 +639,12 @@ class LiteralFinder:
         for lit in sorted(self.literals):
             # The literal itself (not a slice of the text) keys the result: its hash is computed once.
             # Its uses come along (see occurrences), so a text's literals need no further lookups.
-            uses = (self.meets.get(lit, 0), tuple(self.anchors.get(lit, ())), tuple(self.opens.get(lit, ())))
+            uses = (
+                self.meets.get(lit, 0),
+                tuple(self.anchors.get(lit, ())),
+                tuple(self.opens.get(lit, ())),
+                tuple(cue_gates.get(lit, ())),
+            )
             self._automaton.add_word(lit, (lit, len(lit) - 1, uses))
         if self.literals:
             self._automaton.make_automaton()
@@ -635,8 +654,8 @@ class LiteralFinder:
         return self.occurrences(text)[0]
 
     def occurrences(self, text: str) -> tuple[dict[str, list[int]], list[tuple[str, LiteralUses, list[int]]]]:
-        """`positions`, plus each literal found with its uses (`meets`, `anchors`, `opens` entries) and
-        its positions (the same list), in the order first found."""
+        """`positions`, plus each literal found with its uses (see LiteralUses) and its positions (the
+        same list), in the order first found."""
         found: dict[str, list[int]] = {}
         uses: list[tuple[str, LiteralUses, list[int]]] = []
         if not self.literals:
@@ -652,16 +671,20 @@ class LiteralFinder:
 
 
 def literal_finder(
-    by_part: Iterable[PatternSet | None], alternations: Iterable[PatternSet | None] = ()
+    by_part: Iterable[PatternSet | None],
+    alternations: Iterable[PatternSet | None] = (),
+    cues: Iterable[PatternSet | None] = (),
 ) -> LiteralFinder:
     """One finder for the literals the detector looks up in the given pattern sets.
 
     Sets in `by_part` run part by part (find_matches): their gate, further and prefix literals. Sets in
-    `alternations` run as one alternation (find_exploitation): their gate literals only.
+    `alternations` run as one alternation (find_exploitation): their gate literals only. Sets in `cues`
+    are searched in windows around matches: their gate literals tell which windows can hold a match.
     """
     parts = [ps for ps in by_part if ps is not None]
     whole = [ps for ps in alternations if ps is not None]
-    literals = {lit for ps in parts + whole for lit in ps.index}
+    cue_sets = [ps for ps in cues if ps is not None]
+    literals = {lit for ps in parts + whole + cue_sets for lit in ps.index}
     literals |= {lit for ps in parts for part in ps.further for req in part for lit in req}
     literals |= {lit for ps in parts for part in ps.prefixes if part for lit in part}
-    return LiteralFinder(literals, covers=parts + whole, by_part=parts)
+    return LiteralFinder(literals, covers=parts + whole, by_part=parts, cues=cue_sets)

@@ -358,6 +358,7 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
                 *(ind.negative_set for ind in indicators),
             ],
             alternations=[exploitation_all],
+            cues=[ind.sentence_exclude for ind in indicators],
         ),
     )
 
