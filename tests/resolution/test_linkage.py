@@ -16,6 +16,7 @@ from tiaki.resolution.linkage import (
     MODEL_VERSION,
     blocking_rules,
     cluster_links,
+    entity_profiles,
     entity_term_frequencies,
     load_model,
     match_new_mentions,
@@ -106,7 +107,15 @@ def test_resolve_finds_people_across_spellings(mentions_600: pd.DataFrame, tmp_p
     assert recall >= 0.95
     model = json.loads(model_path.read_text(encoding="utf-8"))
     assert model["tiaki_model_version"] == MODEL_VERSION
-    assert model["tiaki_comparisons"] == ["dob", "gender", "id_number", "name", "nationality", "phone"]
+    assert model["tiaki_comparisons"] == [
+        "diacritics",
+        "dob",
+        "gender",
+        "id_number",
+        "name",
+        "nationality",
+        "phone",
+    ]
     assert load_model(model_path)["link_type"] == "dedupe_only"
 
 
@@ -193,6 +202,59 @@ def test_a_name_only_mention_joins_the_more_mentioned_namesake_unless_contradict
     assert clusters["cluster_id"].tolist() == ["b1", "b1", "a1", "a1", "a1", "a1", "a1", "m", "a1"]
 
 
+def test_entities_joined_by_a_nickname_are_kept_apart_by_values_no_link_compares() -> None:
+    # Two people, each reported under their full name and once under one nickname ("Boy"): the only
+    # link between them is the nickname pair; their dates of birth and phones sit in mentions that
+    # blocking never paired across the two. c1 is a third person's lone "Boy" mention, with a date of
+    # birth one digit off a's: a typo could explain it, so it is no contradiction.
+    table = pd.DataFrame(
+        {
+            "unique_id": ["a1", "a2", "b1", "b2", "c1"],
+            "dob_year": ["1967", None, "1991", None, "1967"],
+            "dob_full": ["1967-12-01", None, "1991-11-20", None, "1967-12-07"],
+            "dob_swapped": ["1967-01-12", None, "1991-20-11", None, "1967-07-12"],
+            "dob_digits": ["19671201", None, "19911120", None, "19671207"],
+            "phone_tail": ["79679430", None, "16582596", None, None],
+            "gender": ["m", None, "m", None, "f"],
+        }
+    )
+    levels = {
+        "dob": [(13.6, "dob exact"), (-9.1, "dob differs")],
+        "phone": [(15.6, "phone exact"), (-5.1, "phone differs")],
+        "gender": [(1.0, "gender exact"), (-10.2, "gender differs")],
+        "name": [(13.0, "name exact"), (-4.3, "name differs")],
+    }
+    profiles = entity_profiles(table, levels)
+    assert sorted(profiles) == ["dob", "gender", "phone"]
+    assert profiles["phone"][1] == -5.1
+    assert profiles["dob"][0][1] is None
+    links = pd.DataFrame(
+        {
+            "id_l": ["a1", "b1", "a2", "a2"],
+            "id_r": ["a2", "b2", "b2", "c1"],
+            "match_probability": [0.999, 0.999, 0.9, 0.9],
+            "mw_name": [14.0, 14.0, 12.0, 12.0],
+            "mw_dob": [0.0, 0.0, 0.0, 0.0],
+            "mw_phone": [0.0, 0.0, 0.0, 0.0],
+            "mw_gender": [0.0, 0.0, 0.0, 0.0],
+        }
+    )
+    ids = ["a1", "a2", "b1", "b2", "c1"]
+    blind = cluster_links(ids, links, 0.8, prior=1e-3)
+    assert blind["cluster_id"].nunique() == 1  # a, b and c chained through the nickname
+    seen = cluster_links(ids, links, 0.8, prior=1e-3, profiles=profiles)
+    # a and b: dates of birth and phones differ; c: the date could be a typo, but the gender differs
+    assert seen["cluster_id"].tolist() == ["a1", "a1", "b1", "b1", "c1"]
+    profiles.pop("gender")
+    assert cluster_links(ids, links, 0.8, prior=1e-3, profiles=profiles)["cluster_id"].tolist() == [
+        "a1",
+        "a1",
+        "b1",
+        "b1",
+        "a1",
+    ]
+
+
 def test_term_frequencies_are_counted_over_entities_not_mentions() -> None:
     # "x" is written in three mentions of one person and one other mention; "y" by three people.
     table = pd.DataFrame(
@@ -218,6 +280,39 @@ def test_term_frequencies_are_counted_over_entities_not_mentions() -> None:
     # x: 4 of 7 records, 1 outside its main cluster -> log2(4) = 2 bits stronger; y: 3 of 7, 2 outside
     assert adjusted["mw_tf_adj_name"].round(6).tolist() == [1.0, round(-1.0 + math.log2(3 / 2), 6)]
     assert adjusted["match_weight"].round(6).tolist() == [2.0, round(math.log2(3 / 2), 6)]
+
+
+def test_a_one_word_name_is_as_common_as_the_word_among_all_names() -> None:
+    # "arif" is a whole name in two records of different people (rare as a name: 1 of 8 outside its
+    # entity) and a word of four other people's names (5 of 8 records outside its entity hold it).
+    names = ["arif", "arif", "arif mohd", "arif rahman", "arif hashim", "arif zain", "siti", "siti"]
+    table = pd.DataFrame(
+        {
+            "unique_id": [str(i) for i in range(1, 9)],
+            "name_sorted": names,
+            "name_loose": names,
+            "name_tokens": [n.split() for n in names],
+        }
+    )
+    clusters = pd.DataFrame({"id": list(table["unique_id"]), "cluster_id": list(table["unique_id"])})
+    links = pd.DataFrame(
+        {
+            "id_l": ["1", "7"],
+            "id_r": ["2", "8"],
+            "match_probability": [0.5, 0.5],
+            "match_weight": [0.0, 0.0],
+            "mw_name": [5.0, 5.0],
+            "mw_tf_adj_name": [1.0, 1.0],
+        }
+    )
+    adjusted = entity_term_frequencies(table, links, clusters, threshold=0.9)
+    # arif: weighed by the word (5 records outside the entity holding it most) instead of the whole name
+    # (1): log2(5) bits weaker; siti is a word of no other name and keeps its whole-name weight
+    arif_name = math.log2((2 / 8) / (1 / 8))
+    assert adjusted["mw_tf_adj_name"].round(6).tolist() == [
+        round(1.0 + arif_name - math.log2(5), 6),
+        round(1.0 + math.log2((2 / 8) / (1 / 8)), 6),
+    ]
 
 
 def test_incremental_matching_of_new_mentions(mentions_600: pd.DataFrame) -> None:
@@ -261,3 +356,103 @@ def test_a_name_with_initials_is_compared_and_blocked_with_the_full_name() -> No
     links = resolve_mentions(mentions).links.set_index(["id_l", "id_r"])
     assert "name≈ (initials agree)" in links.loc[("a", "b"), "reasons"]
     assert ("b", "d") not in links.index or "initials agree" not in links.loc[("b", "d"), "reasons"]
+
+
+def _levels(names: list[tuple[str, str]], comparison: str) -> list[str]:
+    """The label of the level each pair of names reaches in one comparison, evaluated by DuckDB."""
+    import duckdb
+
+    from tiaki.resolution.linkage import model_settings
+
+    flat = [name for pair in names for name in pair]
+    table = prepare_mentions(pd.DataFrame({"id": [str(i) for i in range(len(flat))], "name": flat}))
+    settings = model_settings({"name", "diacritics"}).create_settings_dict("duckdb")
+    levels = next(c for c in settings["comparisons"] if c["output_column_name"] == comparison)
+    cases = " ".join(
+        f"WHEN {level['sql_condition']} THEN '{level['label_for_charts']}'"
+        for level in levels["comparison_levels"]
+        if level["sql_condition"] != "ELSE"
+    )
+    else_label = levels["comparison_levels"][-1]["label_for_charts"]
+    columns = [c for c in table.columns if c.startswith("name_")]
+    select_l = ", ".join(f"l.{c} AS {c}_l" for c in columns)
+    select_r = ", ".join(f"r.{c} AS {c}_r" for c in columns)
+    con = duckdb.connect()
+    con.register("t", table)
+    rows = con.execute(
+        f"SELECT CASE {cases} ELSE '{else_label}' END FROM (SELECT l.unique_id AS i, {select_l}, {select_r}"
+        " FROM t l JOIN t r ON CAST(r.unique_id AS INTEGER) = CAST(l.unique_id AS INTEGER) + 1"
+        " WHERE CAST(l.unique_id AS INTEGER) % 2 = 0) ORDER BY CAST(i AS INTEGER)"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_diacritics_both_writers_chose_tell_two_names_apart() -> None:
+    pairs = [
+        ("Nguyễn Văn Tuấn", "Nguyễn Văn Tuân"),  # both marked "tuan", differently: two names
+        ("Yến", "Nguyễn Thị Yên"),  # a given name against a full name: the shared word differs
+        ("Nguyễn Văn Tuấn", "Nguyễn Văn Tuan"),  # a word without marks says nothing
+        ("Nguyễn Văn Tuấn", "Nguyen Van Tuan"),  # typed without marks: nothing to compare
+        ("Nguyễn Văn Tuấn", "NGUYỄN VĂN TUẤN"),
+    ]
+    assert _levels(pairs, "diacritics") == [
+        "name diacritics differ",
+        "name diacritics differ",
+        "name diacritics agree",
+        "no word marked on both sides",
+        "name diacritics agree",
+    ]
+    # the name comparison still calls all of them by their folded spelling
+    assert _levels(pairs[:1] + pairs[2:], "name") == ["name exact"] * 4
+
+
+def test_spelling_variants_of_a_name_written_with_diacritics_have_their_own_levels() -> None:
+    pairs = [
+        ("Trần Công Anh", "Tran Cong An"),  # Anh and An: one loose key, two Vietnamese names
+        ("Tran Cong Anh", "Tran Cong An"),  # no marks: the romanisation variants' level
+        ("Hùng", "Hằng"),  # the same consonants, other vowels: a man's and a woman's name
+        ("Somchai Boonmee", "Somchai Bunmi"),
+    ]
+    assert _levels(pairs, "name") == [
+        "name≈ (spelling, written with diacritics)",
+        "name≈ (translit/spelling)",
+        "name≈ (same consonants, written with diacritics)",
+        "name≈ (translit/spelling)",
+    ]
+
+
+def test_marked_words_keep_latin_diacritics_only() -> None:
+    from tiaki.resolution.names import marked_words, normalise_name
+
+    assert marked_words("Nguyễn Văn TUẤN") == (("nguyen", "nguyễn"), ("tuan", "tuấn"), ("van", "văn"))
+    assert marked_words("Đức") == (("duc", "đức"),)
+    assert marked_words("Nguyen Van Tuan") == ()
+    # Thai vowel signs and Burmese medials are letters, not diacritics
+    assert normalise_name("สมชาย บุญมี").marked == ()
+    assert normalise_name("အောင်တိုး").marked == ()
+
+
+def test_spelling_levels_are_weighed_by_the_entity_frequency_of_the_more_common_spelling() -> None:
+    # "a b" is written in three mentions of one person, "a bb" (the same loose key) once by another.
+    table = pd.DataFrame(
+        {
+            "unique_id": ["1", "2", "3", "4", "5"],
+            "name_sorted": ["a b", "a b", "a b", "a bb", "c"],
+            "name_loose": ["a b", "a b", "a b", "a b", "c"],
+        }
+    )
+    clusters = pd.DataFrame({"id": list(table["unique_id"]), "cluster_id": ["1", "1", "1", "4", "5"]})
+    links = pd.DataFrame(
+        {
+            "id_l": ["1", "1"],
+            "id_r": ["4", "5"],
+            "match_probability": [0.5, 0.5],
+            "match_weight": [0.0, 0.0],
+            "mw_name": [5.0, -3.0],
+            "mw_tf_adj_name": [-1.0, 0.0],
+        }
+    )
+    adjusted = entity_term_frequencies(table, links, clusters, threshold=0.9)
+    # Splink counted "a b" in 3 of 5 records; outside its main cluster it is held by none (counted as 1):
+    # log2(3) bits stronger. The link at "name differs" has no adjustment and keeps it so.
+    assert adjusted["mw_tf_adj_name"].round(6).tolist() == [round(-1.0 + math.log2(3), 6), 0.0]

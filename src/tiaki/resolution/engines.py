@@ -13,7 +13,15 @@ import pandas as pd
 ENGINES = ("duckdb", "spark")
 # Matching-table columns holding lists of words; everything else is text (or the phone validity flag).
 ARRAY_COLUMNS = frozenset(
-    {"name_tokens", "address_tokens", "name_block_tokens", "name_expanded", "name_initial_forms"}
+    {
+        "name_tokens",
+        "address_tokens",
+        "name_block_tokens",
+        "name_expanded",
+        "name_initial_forms",
+        "name_marked",
+        "name_marked_plain",
+    }
 )
 # A local Spark in tests and on one machine; a cluster (spark://..., yarn, k8s://...) in production.
 SPARK_MASTER_ENV = "TIAKI_SPARK_MASTER"

@@ -8,7 +8,7 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +27,7 @@ from tiaki.resolution.records import EXTRA_PREFIX, prepare_mentions
 
 # Bumped whenever comparisons, levels or key derivation change: a saved model is only valid for the
 # normalisers that produced the keys it was trained on.
-MODEL_VERSION = "tiaki-resolution-3"
+MODEL_VERSION = "tiaki-resolution-5"
 DEFAULT_THRESHOLD = 0.9
 # Deduplication merges clusters whose entity-level match probability reaches this (chosen on world seed 1
 # between 0.7, 0.8 and 0.9, checked on seed 3; FEBRL and the historical set stay above target at 0.8).
@@ -67,6 +67,7 @@ COMPARISON_COLUMNS: dict[str, str] = {
     "nationality": "nationality",
     "gender": "gender",
     "address": "address",
+    "diacritics": "name_marked",
 }
 
 
@@ -85,12 +86,81 @@ class JaroWinklerLevel(cll.JaroWinklerLevel):
         return f"round({similarity}, {WEIGHT_DECIMALS}) >= {self.distance_threshold}"
 
 
-def _name_comparison() -> cl.CustomComparison:
-    same_loose = cll.Or(
-        cll.ExactMatchLevel("name_loose"),
-        cll.ExactMatchLevel("name_joined"),
-        cll.ExactMatchLevel("name_joined_sorted"),
+def _common_words(sql_dialect: Any, column: str) -> str:
+    """SQL for the number of distinct words two records' word lists share (DuckDB list_intersect, Spark
+    array_intersect; both drop duplicates)."""
+    left, right = f"{column}_l", f"{column}_r"
+    if sql_dialect.sql_dialect_str == "duckdb":
+        return f"array_length(list_intersect({left}, {right}))"
+    return f"size(array_intersect({left}, {right}))"
+
+
+class _NoWordMarkedOnBothLevel(cll.CustomLevel):
+    """Null level of the diacritics comparison: it has something to say only about two names that share
+    a word both write with diacritics (the same word once they are removed)."""
+
+    def __init__(self) -> None:
+        super().__init__("", label_for_charts="no word marked on both sides")
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        return (
+            "name_marked_l IS NULL OR name_marked_r IS NULL"
+            f" OR {_common_words(sql_dialect, 'name_marked_plain')} = 0"
+        )
+
+
+class _DiacriticsDifferLevel(cll.CustomLevel):
+    """A word both names write with diacritics, differently: they share more marked words without their
+    marks (name_marked_plain) than with them (name_marked)."""
+
+    def __init__(self) -> None:
+        super().__init__("", label_for_charts="name diacritics differ")
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        return (
+            f"{_common_words(sql_dialect, 'name_marked_plain')} > {_common_words(sql_dialect, 'name_marked')}"
+        )
+
+
+def _diacritics_comparison() -> cl.CustomComparison:
+    """Diacritics of a word two names share, when both writers marked it.
+
+    In Vietnamese the marks tell syllables apart: Tuấn and Tuân, Khánh and Khanh, Thủy and Thúy are
+    different given names that fold to one spelling, so the name comparison (which compares folded
+    spellings, as Vietnamese is as often typed without marks) calls them the same word. A word written
+    without marks says nothing (a foreign keyboard, a passport's machine-readable line, or a mark
+    forgotten); a word both writers marked, marked differently, is evidence of two names ("Yến" against
+    "Nguyễn Thị Yên" as much as "Nguyễn Văn Tuấn" against "Nguyễn Văn Tuân"). The same holds in any
+    Latin orthography with diacritics (José and Josè). Kept as its own comparison rather than levels of
+    the name comparison, so that it adds to the name's term-frequency weighted evidence: its u is
+    estimated among random pairs that share a marked word, which is how often namesakes' marks differ
+    (the trained weight is about -0.5 bits on the synthetic world: typos in marks are common too).
+    """
+    return cl.CustomComparison(
+        output_column_name="diacritics",
+        comparison_description="diacritics of the words two names share, when both sides mark them",
+        comparison_levels=[
+            _NoWordMarkedOnBothLevel().configure(is_null_level=True),
+            _DiacriticsDifferLevel(),
+            cll.ElseLevel().configure(label_for_charts="name diacritics agree"),
+        ],
     )
+
+
+def _name_comparison() -> cl.CustomComparison:
+    def same_loose_keys() -> ComparisonLevelCreator:
+        return cll.Or(
+            cll.ExactMatchLevel("name_loose"),
+            cll.ExactMatchLevel("name_joined"),
+            cll.ExactMatchLevel("name_joined_sorted"),
+        )
+
+    def same_consonants() -> ComparisonLevelCreator:
+        return cll.Or(cll.ExactMatchLevel("name_skeleton"), cll.ExactMatchLevel("name_skeleton_joined"))
+
+    def written_with_marks() -> ComparisonLevelCreator:
+        return cll.CustomLevel("name_marked_l IS NOT NULL OR name_marked_r IS NOT NULL")
+
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="name keys: romanised, folded, sorted and loose spellings",
@@ -99,7 +169,21 @@ def _name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_sorted").configure(
                 tf_adjustment_column="name_sorted", label_for_charts="name exact"
             ),
-            same_loose.configure(label_for_charts="name≈ (translit/spelling)"),
+            # The loose spelling equates romanisations of one name ("Boonmee"/"Bunmi", "Htun"/"Tun"). A name
+            # written with diacritics on either side is written in its own orthography (Vietnamese), where a
+            # name has one spelling and the loose rules' variants are other names: Anh and An, Thái and
+            # Tài, Chương and Cương. Such pairs get their own level, weighed apart by the training.
+            # Both spelling levels are weighed by how common the name is, as "name exact" is: a rare name in
+            # two spellings is a strong clue, "Nguyen Thi Anh" in two spellings is not. Splink measures it
+            # by the more common of the two spellings (the larger frequency of name_sorted), against the
+            # exact level's u.
+            cll.And(same_loose_keys(), written_with_marks()).configure(
+                tf_adjustment_column="name_sorted",
+                label_for_charts="name≈ (spelling, written with diacritics)",
+            ),
+            same_loose_keys().configure(
+                tf_adjustment_column="name_sorted", label_for_charts="name≈ (translit/spelling)"
+            ),
             cll.And(
                 JaroWinklerLevel("name_joined_sorted", 0.92), cll.ArrayIntersectLevel("name_tokens", 1)
             ).configure(label_for_charts="name≈ (typo)"),
@@ -110,9 +194,12 @@ def _name_comparison() -> cl.CustomComparison:
                 " OR array_contains(name_expanded_l, name_initials_r)",
                 label_for_charts="name≈ (initials agree)",
             ),
-            cll.Or(
-                cll.ExactMatchLevel("name_skeleton"), cll.ExactMatchLevel("name_skeleton_joined")
-            ).configure(label_for_charts="name≈ (same consonants)"),
+            # Vowels vary between romanisations, not within an orthography: Hùng and Hằng, Lan and Liên
+            # share consonants and are different Vietnamese names (see the spelling level above).
+            cll.And(same_consonants(), written_with_marks()).configure(
+                label_for_charts="name≈ (same consonants, written with diacritics)"
+            ),
+            same_consonants().configure(label_for_charts="name≈ (same consonants)"),
             # Shared words count only when they are not common (name_block_tokens: words of at most
             # BLOCK_TOKEN_CAP records): two Vietnamese women share "Nguyen Thi" more often than not.
             cll.ArrayIntersectLevel("name_block_tokens", 2).configure(
@@ -193,6 +280,7 @@ def comparisons(present: set[str]) -> list[Any]:
     """The model's comparisons for the comparison names in present."""
     builders = {
         "name": _name_comparison,
+        "diacritics": _diacritics_comparison,
         "dob": _dob_comparison,
         "phone": _phone_comparison,
         "id_number": lambda: _simple(
@@ -618,6 +706,81 @@ def _entity_frequencies(values: pd.Series, clusters: pd.Series) -> tuple[pd.Seri
     return count / total, (count - top).clip(lower=1) / total
 
 
+class _LinkSides:
+    """A table's values on the left and right of each link, looked up by position (the ids once)."""
+
+    def __init__(self, table: pd.DataFrame, links: pd.DataFrame) -> None:
+        index = pd.Index(table["unique_id"])
+        self._table = table
+        self.left_rows = index.get_indexer(links["id_l"])
+        self.right_rows = index.get_indexer(links["id_r"])
+        if (self.left_rows < 0).any() or (self.right_rows < 0).any():
+            raise ValueError("a link names a record that is not in the table")
+
+    def left(self, column: str) -> np.ndarray:
+        return self._table[column].to_numpy()[self.left_rows]
+
+    def right(self, column: str) -> np.ndarray:
+        return self._table[column].to_numpy()[self.right_rows]
+
+
+def _one_word_name_delta(
+    table: pd.DataFrame,
+    links: pd.DataFrame,
+    sides: _LinkSides,
+    record_clusters: pd.Series,
+    name_frequency: pd.Series,
+) -> np.ndarray:
+    """Weight change for links between two one-word names ("Arif" and "Arif", "บอย" and "Boy").
+
+    A person reported by one word, a given name or a nickname, may be any of the people whose names
+    hold that word: "Arif" is rare as a whole name on a list and common among names ("Mohd Arif bin
+    Hashim", "Arif Rahman"). Such a link is weighed by the more common of the two: the whole name's
+    frequency (as for any name) or the share of records, outside the entity holding it most, whose
+    names contain the word. Never stronger than before.
+    """
+    out = np.zeros(len(links))
+    words = table["name_tokens"].map(lambda t: len(t) if t is not None else 0).to_numpy()
+    loose_l, loose_r = sides.left("name_loose"), sides.right("name_loose")
+    one_word = (
+        (words[sides.left_rows] == 1)
+        & (words[sides.right_rows] == 1)
+        & pd.notna(loose_l)
+        & (loose_l == loose_r)
+        & (links["mw_tf_adj_name"].to_numpy() != 0.0)
+    )
+    if not one_word.any():
+        return out
+    chosen = np.flatnonzero(one_word)
+    # Only the words of these links are counted (a million records hold a few million words).
+    needed = set(loose_l[chosen])
+    holding = (
+        table["name_tokens"].map(lambda t: t is not None and not needed.isdisjoint(t)).to_numpy(dtype=bool)
+    )
+    held = pd.DataFrame(
+        {
+            "w": table["name_tokens"].to_numpy()[holding],
+            "c": record_clusters.to_numpy()[holding],
+            "r": table["unique_id"].to_numpy()[holding],
+        }
+    )
+    held = held.explode("w").dropna()
+    held = held[held["w"].isin(needed)].drop_duplicates(["w", "r"])
+    per_cluster = held.groupby(["w", "c"], sort=False).size()
+    count = per_cluster.groupby(level=0).sum()
+    outside = (count - per_cluster.groupby(level=0).max()).clip(lower=1)
+    word_frequency = outside / max(int(table["name_tokens"].notna().sum()), 1)
+    name_now = np.maximum(
+        pd.Series(sides.left("name_sorted")[chosen]).map(name_frequency).to_numpy(dtype=float),
+        pd.Series(sides.right("name_sorted")[chosen]).map(name_frequency).to_numpy(dtype=float),
+    )
+    word = pd.Series(loose_l[chosen]).map(word_frequency).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(word > name_now, np.log2(name_now / word), 0.0)
+    out[chosen] = np.nan_to_num(change)
+    return out
+
+
 def entity_term_frequencies(
     table: pd.DataFrame, links: pd.DataFrame, clusters: pd.DataFrame, *, threshold: float
 ) -> pd.DataFrame:
@@ -626,39 +789,139 @@ def entity_term_frequencies(
     Splink's term-frequency adjustment makes a value weak evidence in proportion to how many records hold
     it; mentions of one much-reported person repeat their own name and phone, which then look common and
     stop linking the person's remaining mentions. The adjustment log2(u / tf) is replaced, on each link at
-    an adjusted level, by the same formula with the frequency outside the value's main cluster.
+    an adjusted level, by the same formula with the frequency outside the value's main cluster. A link
+    between two one-word names is weighed by the word's frequency among all names when that is the
+    larger (see _one_word_name_delta).
     """
     links = links.copy()
     if links.empty:
         return links
     cluster_of = pd.Series(clusters["cluster_id"].to_numpy(), index=clusters["id"].to_numpy())
     record_clusters = table["unique_id"].map(cluster_of)
-    indexed = table.set_index("unique_id")
+    sides = _LinkSides(table, links)
     delta = np.zeros(len(links))
+    frequencies: dict[str, tuple[pd.Series, pd.Series]] = {}
     for column, comparison in TF_COLUMNS.items():
         adj = f"mw_tf_adj_{comparison}"
         if column not in table.columns or adj not in links.columns:
             continue
-        raw, entity = _entity_frequencies(table[column], record_clusters)
-        left = links["id_l"].map(indexed[column]).to_numpy()
-        right = links["id_r"].map(indexed[column]).to_numpy()
+        raw, entity = frequencies[column] = _entity_frequencies(table[column], record_clusters)
+        left, right = sides.left(column), sides.right(column)
         applies = (links[adj].to_numpy() != 0.0) & pd.notna(left) & (left == right)
         if column == "name_rare":
-            sorted_l = links["id_l"].map(indexed["name_sorted"]).to_numpy()
-            sorted_r = links["id_r"].map(indexed["name_sorted"]).to_numpy()
+            # a link at a level other than "rarest word shared" that also shares the rarest word: it is
+            # adjusted by its own column (a spelling level by name_sorted's, which then differ here too)
+            sorted_l, sorted_r = sides.left("name_sorted"), sides.right("name_sorted")
             applies &= sorted_l != sorted_r
-        if not applies.any():
-            continue
-        values = pd.Series(left[applies])
-        change = np.log2(values.map(raw).to_numpy(dtype=float) / values.map(entity).to_numpy(dtype=float))
-        delta[applies] += np.nan_to_num(change)
+            if "name_loose" in table.columns:
+                loose_l, loose_r = sides.left("name_loose"), sides.right("name_loose")
+                applies &= loose_l != loose_r
         column_delta = np.zeros(len(links))
-        column_delta[applies] = np.nan_to_num(change)
+        if applies.any():
+            values = pd.Series(left[applies])
+            change = np.log2(values.map(raw).to_numpy(dtype=float) / values.map(entity).to_numpy(dtype=float))
+            column_delta[applies] = np.nan_to_num(change)
+        if column == "name_sorted" and "name_loose" in table.columns:
+            # The spelling levels (same loose key, two spellings) are adjusted by the more common of the two
+            # spellings, as Splink does: replaced here by the more common of their entity frequencies.
+            loose_l, loose_r = sides.left("name_loose"), sides.right("name_loose")
+            spelling = (
+                (links[adj].to_numpy() != 0.0)
+                & pd.notna(left)
+                & pd.notna(right)
+                & (left != right)
+                & pd.notna(loose_l)
+                & (loose_l == loose_r)
+            )
+            if spelling.any():
+                left_values, right_values = pd.Series(left[spelling]), pd.Series(right[spelling])
+                raw_max = np.maximum(
+                    left_values.map(raw).to_numpy(dtype=float), right_values.map(raw).to_numpy(dtype=float)
+                )
+                entity_max = np.maximum(
+                    left_values.map(entity).to_numpy(dtype=float),
+                    right_values.map(entity).to_numpy(dtype=float),
+                )
+                column_delta[spelling] = np.nan_to_num(np.log2(raw_max / entity_max))
+        delta += column_delta
         links[adj] = links[adj].to_numpy() + column_delta
+    if "mw_tf_adj_name" in links.columns and {"name_sorted", "name_loose", "name_tokens"} <= set(
+        table.columns
+    ):
+        name_frequency = (
+            frequencies["name_sorted"][1]
+            if "name_sorted" in frequencies
+            else _entity_frequencies(table["name_sorted"], record_clusters)[1]
+        )
+        column_delta = _one_word_name_delta(table, links, sides, record_clusters, name_frequency)
+        delta += column_delta
+        links["mw_tf_adj_name"] = links["mw_tf_adj_name"].to_numpy() + column_delta
     links["match_weight"] = links["match_weight"].to_numpy() + delta
     links["match_probability"] = 1.0 / (1.0 + np.power(2.0, -links["match_weight"].to_numpy()))
     del threshold
     return links
+
+
+def _deletion_keys(value: str) -> set[str]:
+    """The value and each way of deleting one character from it: two strings at most one edit apart
+    (a substitution, an insertion or deletion, or two adjacent characters swapped) share one of these."""
+    return {value} | {value[:i] + value[i + 1 :] for i in range(len(value))}
+
+
+def _dob_keys(year: str, full: Any, swapped: Any, digits: Any) -> set[str]:
+    # exact, day/month swapped, one digit off (deletions of the digits), same year or month (the year)
+    keys = {f"y:{year}"} | {f"f:{d}" for d in (full, swapped) if isinstance(d, str)}
+    if isinstance(digits, str):
+        keys |= {f"d:{k}" for k in _deletion_keys(digits)}
+    return keys
+
+
+def _email_keys(email: str, local: Any) -> set[str]:
+    # exact or the same user name
+    return {f"e:{email}"} | ({f"l:{local}"} if isinstance(local, str) and local else set())
+
+
+# Comparisons whose values describe a person: a date of birth, id number and gender one keeps, and the
+# phone and email whose changes the model already weighs (a link between two records with different
+# phones carries "phone differs"). Per comparison, the table columns of a record's value (the first
+# decides whether it has one) and the keys any agreeing level of the comparison would share, so that
+# two records with disjoint keys could only be at its "differs" level.
+_PROFILE_KEYS: dict[str, tuple[tuple[str, ...], Callable[..., set[str]]]] = {
+    "dob": (("dob_year", "dob_full", "dob_swapped", "dob_digits"), _dob_keys),
+    "phone": (("phone_tail",), lambda tail: {tail}),  # exact or the same subscriber digits
+    "id_number": (("id_number",), _deletion_keys),  # exact or one character off
+    "email": (("email", "email_local"), _email_keys),
+    "gender": (("gender",), lambda gender: {gender}),
+}
+
+
+def entity_profiles(
+    table: pd.DataFrame, levels: Mapping[str, Sequence[tuple[float, str]]]
+) -> dict[str, tuple[list[frozenset[str] | None], float]]:
+    """Per comparison of _PROFILE_KEYS the model has: each record's agreement keys (None without a
+    value) and the weight of the comparison's "differs" level (its last), for cluster_links to see the
+    contradictions between records that no scored link compares."""
+    profiles: dict[str, tuple[list[frozenset[str] | None], float]] = {}
+    for name, (columns, keys_of) in _PROFILE_KEYS.items():
+        if name not in levels or not levels[name] or any(c not in table.columns for c in columns):
+            continue
+        differs = float(levels[name][-1][0])
+        if not differs < 0:
+            continue
+        values = zip(*(table[c].tolist() for c in columns), strict=True)
+        # Mentions of one person repeat its values: each distinct value's keys are made once.
+        made: dict[tuple[Any, ...], frozenset[str]] = {}
+        keys: list[frozenset[str] | None] = []
+        for row in values:
+            if not (isinstance(row[0], str) and row[0]):
+                keys.append(None)
+                continue
+            found = made.get(row)
+            if found is None:
+                found = made[row] = frozenset(keys_of(*row))
+            keys.append(found)
+        profiles[name] = (keys, differs)
+    return profiles
 
 
 def cluster_links(
@@ -668,6 +931,7 @@ def cluster_links(
     *,
     prior: float | None = None,
     rounds: int = 3,
+    profiles: Mapping[str, tuple[Sequence[frozenset[str] | None], float]] | None = None,
 ) -> pd.DataFrame:
     """Cluster records into entities by merging the most strongly linked clusters first.
 
@@ -680,6 +944,12 @@ def cluster_links(
     that phone in another; and a mention matching two namesakes equally joins one of them — the better
     supported, and between equals the more often mentioned (a popularity prior on a single mention's
     links) — instead of chaining the two people into one, because their profiles contradict.
+
+    Links exist only for the pairs blocking proposed and prediction kept, so two clusters can be joined by
+    a single link ("Boy" and "Boy", a nickname) while their dates of birth or phones were never compared.
+    With profiles (entity_profiles), an identifying comparison no link between the two clusters informs
+    on, whose values the two clusters both hold and which could agree at none of its levels, counts at
+    its "differs" weight: the same contradiction a link between those records would have carried.
     """
     del rounds  # kept for callers of the former interface: merging now runs until no pair qualifies
     if prior is None or links.empty:
@@ -711,38 +981,64 @@ def cluster_links(
     # clusters keep Splink's prior), and never against evidence that contradicts (any comparison against).
     mean_mentions = 1.0 + prior * (len(ids) - 1)
 
-    def score(best: np.ndarray, worst: np.ndarray, size_a: int, size_b: int) -> float:
-        evidence = np.where(best > 0, best, worst)
+    columns = list(weights.columns)
+    profile_checks = [
+        (columns.index(name), keys, differs)
+        for name, (keys, differs) in (profiles or {}).items()
+        if name in columns
+    ]
+    # per comparison checked, each alive cluster's agreement keys (None: no value)
+    cluster_keys: list[list[frozenset[str] | None]] = [list(keys) for _j, keys, _w in profile_checks]
+
+    def value_of(evidence: np.ndarray, size_a: int, size_b: int) -> float:
         value = prior_weight + float(evidence.sum())
         if min(size_a, size_b) == 1 and max(size_a, size_b) > mean_mentions and not (evidence < 0).any():
             value += math.log2(max(size_a, size_b) / mean_mentions)
         return value
 
+    def score(best: np.ndarray, worst: np.ndarray, a: int, b: int) -> float:
+        evidence = np.where(best > 0, best, worst)
+        value = value_of(evidence, alive_size[a], alive_size[b])
+        if value < threshold_weight:
+            return value  # the profiles' contradictions could only lower it: no merge either way
+        contradicted = False
+        for k, (j, _keys, differs) in enumerate(profile_checks):
+            if evidence[j] == 0.0:
+                left_keys, right_keys = cluster_keys[k][a], cluster_keys[k][b]
+                if left_keys and right_keys and left_keys.isdisjoint(right_keys):
+                    evidence[j] = differs
+                    contradicted = True
+        return value_of(evidence, alive_size[a], alive_size[b]) if contradicted else value
+
     # neighbours[c][d] = (best, worst) evidence vectors between clusters c and d (c's id < d's or not)
     neighbours: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}
     heap: list[tuple[float, int, int]] = []
+    alive_size = [1] * len(ids)
     for k, (a, b) in enumerate(pairs):
         entry = (best_all[k], worst_all[k])
         neighbours.setdefault(int(a), {})[int(b)] = entry
         neighbours.setdefault(int(b), {})[int(a)] = entry
-        value = score(*entry, 1, 1)
+        value = score(*entry, int(a), int(b))
         if value >= threshold_weight:
             heap.append((-value, int(a), int(b)))
     heapq.heapify(heap)
     parent = list(range(len(ids)))
-    alive_size = [1] * len(ids)
     while heap:
         negative, a, b = heapq.heappop(heap)
         if parent[a] != a or parent[b] != b:
             continue  # a cluster merged since this entry was pushed
         current = neighbours.get(a, {}).get(b)
-        if current is None or abs(score(*current, alive_size[a], alive_size[b]) + negative) > 1e-9:
+        if current is None or abs(score(*current, a, b) + negative) > 1e-9:
             continue  # stale: the evidence between a and b, or their sizes, changed
         # merge the smaller cluster into the larger
         if alive_size[a] < alive_size[b] or (alive_size[a] == alive_size[b] and b < a):
             a, b = b, a
         parent[b] = a
         alive_size[a] += alive_size[b]
+        for keys in cluster_keys:
+            kept, joining = keys[a], keys[b]
+            if joining:
+                keys[a] = kept | joining if kept else joining
         own = neighbours.setdefault(a, {})
         own.pop(b, None)
         for other, (best, worst) in neighbours.pop(b, {}).items():
@@ -758,7 +1054,7 @@ def cluster_links(
             own[other] = combined
             other_map[a] = combined
         for other, combined in own.items():
-            value = score(*combined, alive_size[a], alive_size[other])
+            value = score(*combined, a, other)
             if value >= threshold_weight:
                 heapq.heappush(heap, (-value, a, other) if a < other else (-value, other, a))
 
@@ -857,13 +1153,15 @@ def resolve_mentions(
         scored = linker.inference.predict(threshold_match_probability=floor)
         links = _predictions_frame(linker, scored)
         prior = float(linker._settings_obj._probability_two_random_records_match)
+        profiles = entity_profiles(table, _level_weights(linker))
     _progress(f"{len(links):,} links scored ({time.monotonic() - started:.1f}s)", quiet=quiet)
-    clusters = cluster_links(table["unique_id"].tolist(), links, threshold, prior=prior)
+    ids = table["unique_id"].tolist()
+    clusters = cluster_links(ids, links, threshold, prior=prior, profiles=profiles)
     base = links
     for _round in range(TF_ROUNDS if len(table) < 200_000 else TF_ROUNDS_LARGE):
         # Term frequencies over the entities found so far; then cluster again from the start.
         links = entity_term_frequencies(table, base, clusters, threshold=threshold)
-        clusters = cluster_links(table["unique_id"].tolist(), links, threshold, prior=prior)
+        clusters = cluster_links(ids, links, threshold, prior=prior, profiles=profiles)
     _progress(
         f"{clusters['cluster_id'].nunique():,} clusters from {len(clusters):,} records "
         f"({time.monotonic() - started:.1f}s)",

@@ -177,6 +177,9 @@ class NameKeys:
     # romanised word, loose word) pairs; see initials_key and expansions.
     initials: tuple[str, ...] = field(default_factory=tuple)
     full_words: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # Latin words written with diacritics, as (word without them, word with them): "Tuấn" -> ("tuan",
+    # "tuấn"). See marked_words.
+    marked: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def _order(self, words: tuple[str, ...] | list[str]) -> list[str]:
         return list(words) if self.ordered else sorted(words)
@@ -237,6 +240,26 @@ class NameKeys:
 
 # Names with more full words than this get no initials expansions (2**n - 2 of them).
 MAX_EXPANDED_WORDS = 5
+
+
+def marked_words(text: str) -> tuple[tuple[str, str], ...]:
+    """The Latin words of text that carry diacritics, as (romanised word without them, word with them).
+
+    In Vietnamese the marks tell syllables apart: Tuấn and Tuân, Khánh and Khanh, Thủy and Thúy are
+    different given names, all "tuan", "khanh", "thuy" once folded. Vietnamese is as often typed without
+    marks (a foreign keyboard, a passport's machine-readable line), so a word without marks says nothing
+    either way; but a word both writers marked, marked differently, is two words. The same holds of any
+    Latin-script name (José and Josè are typed by someone who chose the accent).
+    """
+    if text.isascii():
+        return ()  # most names: nothing to fold
+    words = _split_words(unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold()))
+    found: set[tuple[str, str]] = set()
+    for word in words:
+        plain = fold(word)
+        if plain != word and script_of(word) == "latin":
+            found.add((anyascii(plain).lower(), word))
+    return tuple(sorted(found))
 
 
 def _initials_key(words: list[str], initials: list[str]) -> str:
@@ -363,4 +386,5 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
         ordered=fixed_order and _fixed_order(script, honorifics, kept),
         initials=initials,
         full_words=full_words,
+        marked=marked_words(main) if latin_name else (),
     )

@@ -224,6 +224,10 @@ def prepare_mentions(
             # Perera"): the name comparison's "initials agree" level looks one up in the other.
             "name_initials": [k.initials_key for k in keys],
             "name_expanded": [k.expansions() for k in keys],
+            # Words written with diacritics ("tuan=tuấn") and the same words without them ("tuan"): the
+            # name comparison's "diacritics differ" level finds a word both names marked, differently.
+            "name_marked": [sorted({f"{plain}={word}" for plain, word in k.marked}) for k in keys],
+            "name_marked_plain": [sorted({plain for plain, _word in k.marked}) for k in keys],
         }
     )
     # Blocking on initials: a full name meets a name with initials through a shared initials form. Forms
