@@ -707,7 +707,8 @@ def _entity_frequencies(values: pd.Series, clusters: pd.Series) -> tuple[pd.Seri
 
 
 class _LinkSides:
-    """A table's values on the left and right of each link, looked up by position (the ids once)."""
+    """A table's values on the left and right of each link, looked up by position (the ids once, each
+    column once: the frequency steps ask for name_loose and name_sorted several times). Read-only."""
 
     def __init__(self, table: pd.DataFrame, links: pd.DataFrame) -> None:
         index = pd.Index(table["unique_id"])
@@ -716,12 +717,20 @@ class _LinkSides:
         self.right_rows = index.get_indexer(links["id_r"])
         if (self.left_rows < 0).any() or (self.right_rows < 0).any():
             raise ValueError("a link names a record that is not in the table")
+        self._taken: dict[tuple[str, bool], np.ndarray] = {}
+
+    def _take(self, column: str, left: bool) -> np.ndarray:
+        taken = self._taken.get((column, left))
+        if taken is None:
+            rows = self.left_rows if left else self.right_rows
+            taken = self._taken[(column, left)] = self._table[column].to_numpy()[rows]
+        return taken
 
     def left(self, column: str) -> np.ndarray:
-        return self._table[column].to_numpy()[self.left_rows]
+        return self._take(column, True)
 
     def right(self, column: str) -> np.ndarray:
-        return self._table[column].to_numpy()[self.right_rows]
+        return self._take(column, False)
 
 
 def _one_word_name_delta(
