@@ -21,6 +21,7 @@ from splink import comparison_level_library as cll
 from splink import comparison_library as cl
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from tiaki.collector import cycle_collection_paused
 from tiaki.resolution.csvfiles import write_atomically
 from tiaki.resolution.engines import Engine, create_engine
 from tiaki.resolution.records import EXTRA_PREFIX, prepare_mentions
@@ -980,7 +981,8 @@ def cluster_links(
     best_frame, worst_frame = grouped.max(), grouped.min()
     best_all = best_frame.to_numpy()
     worst_all = worst_frame.to_numpy()
-    pairs = best_frame.index.to_numpy()
+    pair_a = best_frame.index.get_level_values(0).to_numpy()
+    pair_b = best_frame.index.get_level_values(1).to_numpy()
 
     # Popularity prior ("commonness" in entity linking): a mention is a priori the more likely to be a
     # person the more often that person is mentioned. Splink's prior says a mention's person has on average
@@ -1005,11 +1007,8 @@ def cluster_links(
             value += math.log2(max(size_a, size_b) / mean_mentions)
         return value
 
-    def score(best: np.ndarray, worst: np.ndarray, a: int, b: int) -> float:
-        evidence = np.where(best > 0, best, worst)
-        value = value_of(evidence, alive_size[a], alive_size[b])
-        if value < threshold_weight:
-            return value  # the profiles' contradictions could only lower it: no merge either way
+    def contradictions(evidence: np.ndarray, a: int, b: int) -> bool:
+        """Set, in evidence, the profiles' contradictions between clusters a and b; whether there were any."""
         contradicted = False
         for k, (j, _keys, differs) in enumerate(profile_checks):
             if evidence[j] == 0.0:
@@ -1017,33 +1016,52 @@ def cluster_links(
                 if left_keys and right_keys and left_keys.isdisjoint(right_keys):
                     evidence[j] = differs
                     contradicted = True
-        return value_of(evidence, alive_size[a], alive_size[b]) if contradicted else value
+        return contradicted
+
+    def score(best: np.ndarray, worst: np.ndarray, a: int, b: int) -> float:
+        evidence = np.where(best > 0, best, worst)
+        value = value_of(evidence, alive_size[a], alive_size[b])
+        if value < threshold_weight:
+            return value  # the profiles' contradictions could only lower it: no merge either way
+        return value_of(evidence, alive_size[a], alive_size[b]) if contradictions(evidence, a, b) else value
+
+    # The records' own scores, all at once (score() for clusters of one record: no popularity term).
+    evidence_all = np.where(best_all > 0, best_all, worst_all)
+    initial = prior_weight + evidence_all.sum(axis=1)
+    for k in np.flatnonzero(initial >= threshold_weight):
+        if profile_checks and contradictions(evidence_all[k], int(pair_a[k]), int(pair_b[k])):
+            initial[k] = prior_weight + float(evidence_all[k].sum())
 
     # neighbours[c][d] = (best, worst) evidence vectors between clusters c and d (c's id < d's or not)
     neighbours: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}
-    heap: list[tuple[float, int, int]] = []
-    alive_size = [1] * len(ids)
-    for k, (a, b) in enumerate(pairs):
-        entry = (best_all[k], worst_all[k])
-        neighbours.setdefault(int(a), {})[int(b)] = entry
-        neighbours.setdefault(int(b), {})[int(a)] = entry
-        value = score(*entry, int(a), int(b))
-        if value >= threshold_weight:
-            heap.append((-value, int(a), int(b)))
+    for a, b, best, worst in zip(pair_a.tolist(), pair_b.tolist(), best_all, worst_all, strict=True):
+        entry = (best, worst)
+        neighbours.setdefault(a, {})[b] = entry
+        neighbours.setdefault(b, {})[a] = entry
+    # A heap entry holds the two clusters' versions (how many merges each had made) when it was scored: it
+    # is current while both are alive at those versions, since only a merge changes a cluster's evidence,
+    # size or profile, and every merge scores the merged cluster's pairs anew.
+    version = [0] * len(ids)
+    chosen = np.flatnonzero(initial >= threshold_weight)
+    heap: list[tuple[float, int, int, int, int]] = [
+        (-value, a, b, 0, 0)
+        for value, a, b in zip(
+            initial[chosen].tolist(), pair_a[chosen].tolist(), pair_b[chosen].tolist(), strict=True
+        )
+    ]
     heapq.heapify(heap)
+    alive_size = [1] * len(ids)
     parent = list(range(len(ids)))
     while heap:
-        negative, a, b = heapq.heappop(heap)
-        if parent[a] != a or parent[b] != b:
+        _negative, a, b, version_a, version_b = heapq.heappop(heap)
+        if parent[a] != a or parent[b] != b or version[a] != version_a or version[b] != version_b:
             continue  # a cluster merged since this entry was pushed
-        current = neighbours.get(a, {}).get(b)
-        if current is None or abs(score(*current, a, b) + negative) > 1e-9:
-            continue  # stale: the evidence between a and b, or their sizes, changed
         # merge the smaller cluster into the larger
         if alive_size[a] < alive_size[b] or (alive_size[a] == alive_size[b] and b < a):
             a, b = b, a
         parent[b] = a
         alive_size[a] += alive_size[b]
+        version[a] += 1
         for keys in cluster_keys:
             kept, joining = keys[a], keys[b]
             if joining:
@@ -1065,7 +1083,8 @@ def cluster_links(
         for other, combined in own.items():
             value = score(*combined, a, other)
             if value >= threshold_weight:
-                heapq.heappush(heap, (-value, a, other) if a < other else (-value, other, a))
+                low, high = (a, other) if a < other else (other, a)
+                heapq.heappush(heap, (-value, low, high, version[low], version[high]))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -1124,6 +1143,8 @@ def _predictions_frame(linker: Linker, scored: Any) -> pd.DataFrame:
     return out
 
 
+# A million mentions' keys, links and clusters stay alive throughout: see cycle_collection_paused.
+@cycle_collection_paused(collect_after=True)
 def resolve_mentions(
     frame: pd.DataFrame,
     *,
@@ -1242,6 +1263,7 @@ def _fitted_linker(
     return linker, model
 
 
+@cycle_collection_paused(collect_after=True)
 def screen_watchlist(
     watchlist: pd.DataFrame,
     records: pd.DataFrame,
