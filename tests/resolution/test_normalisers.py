@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tiaki.resolution import records
 from tiaki.resolution.dates import parse_birth_date
 from tiaki.resolution.names import fold, loose, normalise_name
 from tiaki.resolution.phones import normalise_phone
@@ -305,3 +308,33 @@ def test_malay_muhammad_abbreviations_and_old_indonesian_spelling() -> None:
         assert loose(old.lower()) == loose(new.lower()), (old, new)
     assert loose("moe") == loose("mo")
     assert loose("charoen") != loose("charun")
+
+
+def test_a_second_process_gives_the_same_matching_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(records, "_cores", lambda: 2)  # the second process even on a one-core runner
+    names = [
+        "Trần Văn Hùng",
+        "HUNG TRAN VAN",
+        "วิชัย บุญมี",
+        "Wichai Boonmee",
+        "ဦးအောင်မင်း",
+        "R. Perera",
+        "Rasika Perera",
+        "Siti binti Ahmad",
+        "",
+        'Nguyễn Thị "Lan" Mai',
+    ]
+    phones = ["0987 654 321", "+84 987 654 321", "", "081-234-5678", "12", "+66 81 234 5678", "0412 345 678"]
+    frame = pd.DataFrame(
+        {
+            "id": [f"m{i}" for i in range(30)],
+            "source": ["VN", "TH", "MM"] * 10,
+            "name": names * 3,
+            "phone": [phones[i % len(phones)] for i in range(30)],
+        }
+    )
+    alone = records.prepare_mentions(frame, fixed_name_order=True, parallel_from=len(frame) + 1)
+    shared = records.prepare_mentions(frame, fixed_name_order=True, parallel_from=2)
+    pd.testing.assert_frame_equal(shared, alone)
+    assert alone["name_sorted"].iloc[:2].tolist() == ["hung tran van"] * 2
+    assert alone["phone_e164"].iloc[:2].tolist() == ["+84987654321"] * 2  # local and international

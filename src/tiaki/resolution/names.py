@@ -147,6 +147,7 @@ def loose(word: str) -> str:
     return out
 
 
+@lru_cache(maxsize=262144)
 def skeleton(word: str) -> str:
     """The consonants of a loose word, in order: romanisations of one name differ mostly in their vowels.
 
@@ -335,7 +336,8 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
     particles = name_particles()
 
     # Titles written in the native script, standalone or attached to the next word.
-    words = _split_words(fold(main).replace("a/l", " a/l ").replace("a/p", " a/p "))
+    folded = fold(main)
+    words = _split_words(folded.replace("a/l", " a/l ").replace("a/p", " a/p "))
     words = [w for w in re.split(r"\s+", " ".join(words)) if w]
     native_titles: list[str] = []
     while words:
@@ -359,10 +361,10 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
     romanised, _particles = _take_sequences(romanised, particles.particle_sequences, leading_only=False)
     honorifics = [romanise(t).lower() for t in native_titles] + titles
     # Loose keys stand for the person, not the spelling: familiar forms become the full name and
-    # numbers (ordinals such as "1st", "16th") are dropped.
+    # numbers (ordinals such as "1st", "16th") are dropped (the words are of a-z and 0-9 by now).
     familiar = nicknames()
     looses = [
-        (w, key) for w in romanised if not any(c.isdigit() for c in w) if (key := loose(familiar.get(w, w)))
+        (w, key) for w in romanised if w.isalpha() if (key := loose(familiar.get(w, w)))
     ]
     kept = tuple(key for _w, key in looses)
     # A single Latin letter is an initial ("R. Perera"); Burmese and Thai syllables romanised from script
@@ -377,7 +379,7 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
     return NameKeys(
         original=original,
         script=script,
-        folded=" ".join(_split_words(fold(main))),
+        folded=" ".join(_split_words(folded)),
         latin=" ".join(romanised),
         honorifics=" ".join(honorifics),
         aliases="; ".join(a.strip() for a in aliases),

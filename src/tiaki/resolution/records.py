@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import sys
 import time
 import tomllib
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -39,6 +44,12 @@ OPTIONAL_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS[1:]
 # A name word shared by more records than this is not used on its own for blocking: a block of k records
 # costs k*k/2 comparisons, so a fixed cap keeps the total linear in the size of the list.
 BLOCK_TOKEN_CAP = 50
+# Records from which a second process normalises part of the distinct names and phones (starting one
+# costs a few seconds), and the share of the names this process keeps: the other process first starts an
+# interpreter and loads the name data, and its columns are copied back, so it takes the smaller part.
+PARALLEL_ROWS = 50_000
+NAMES_SHARE_HERE = 0.6
+PHONES_SHARE_HERE = 0.5
 # Further attributes a partner asks to compare (e.g. birth place, occupation) are kept under this prefix.
 EXTRA_PREFIX = "x_"
 
@@ -137,6 +148,119 @@ def normalise_address(raw: str | None) -> str:
     return " ".join(w for w in _ADDRESS_SPLIT.split(text) if w)
 
 
+class _NameRow(NamedTuple):
+    """The matching-table columns that depend on one name alone (see prepare_mentions)."""
+
+    name_script: str
+    name_latin: str
+    name_honorifics: str
+    name_aliases: str
+    name_sorted: str
+    name_loose: str
+    name_joined: str
+    name_joined_sorted: str
+    name_skeleton: str
+    name_skeleton_joined: str
+    # Four-letter starts of each word: survives a typo at the end of any word.
+    name_prefixes: str
+    # A name written with initials ("R. Perera") and the initials forms of a full name ("Rasika Perera"):
+    # the name comparison's "initials agree" level looks one up in the other.
+    name_initials: str
+    name_expanded: list[str]
+    # Words written with diacritics ("tuan=tuấn") and the same words without them ("tuan"): the name
+    # comparison's "diacritics differ" level finds a word both names marked, differently.
+    name_marked: list[str]
+    name_marked_plain: list[str]
+    loose_tokens: tuple[str, ...]
+
+
+def _name_row(value: str, fixed_order: bool) -> _NameRow:
+    k = normalise_name(value, fixed_order=fixed_order)
+    return _NameRow(
+        name_script=k.script,
+        name_latin=k.latin,
+        name_honorifics=k.honorifics,
+        name_aliases=k.aliases,
+        name_sorted=k.sorted,
+        name_loose=k.loose,
+        name_joined=k.joined,
+        name_joined_sorted=k.joined_sorted,
+        name_skeleton=k.skeleton,
+        name_skeleton_joined=k.skeleton_joined,
+        name_prefixes=" ".join(sorted(t[:4] for t in k.loose_tokens)),
+        name_initials=k.initials_key,
+        name_expanded=k.expansions(),
+        name_marked=sorted({f"{plain}={word}" for plain, word in k.marked}),
+        name_marked_plain=sorted({plain for plain, _word in k.marked}),
+        loose_tokens=k.loose_tokens,
+    )
+
+
+def _name_columns_here(values: Sequence[str], fixed_order: bool) -> list[tuple[Any, ...]]:
+    rows = [_name_row(value, fixed_order) for value in values]
+    return _by_column(rows, len(_NameRow._fields))
+
+
+def _by_column(rows: Sequence[tuple[Any, ...]], width: int) -> list[tuple[Any, ...]]:
+    # Columns of strings travel between processes far faster than rows of them.
+    return [tuple(column) for column in zip(*rows, strict=True)] if rows else [() for _i in range(width)]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextmanager
+def helper_process(enabled: bool) -> Iterator[Executor | None]:
+    """A second process for the per-value steps of a long table, when asked for and a second core is
+    there; None otherwise. A fresh interpreter, so that no lock or thread of this one is copied into it.
+    It is not waited for on leaving: it ends on its own once its work is handed back."""
+    if not enabled or _cores() < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _in_parts(
+    columns_of: Callable[[list[Any]], list[tuple[Any, ...]]],
+    values: list[Any],
+    pool: Executor | None,
+    share_here: float,
+) -> list[tuple[Any, ...]]:
+    """columns_of(values); with a pool, its process computes the later part meanwhile. Each value's row
+    depends on that value alone, so the columns are the same either way."""
+    if pool is None or len(values) < 2:
+        return columns_of(values)
+    split = max(1, int(len(values) * share_here))
+    later = pool.submit(columns_of, values[split:])
+    here = columns_of(values[:split])
+    return [first + rest for first, rest in zip(here, later.result(), strict=True)]
+
+
+def name_columns(
+    values: Sequence[str], *, fixed_order: bool, pool: Executor | None = None
+) -> dict[str, list[Any]]:
+    """The names' own columns (the fields of _NameRow), one value per name in order."""
+    columns = _in_parts(
+        partial(_name_columns_here, fixed_order=fixed_order), list(values), pool, NAMES_SHARE_HERE
+    )
+    return {field: list(column) for field, column in zip(_NameRow._fields, columns, strict=True)}
+
+
+def _phone_columns(keys: list[str]) -> list[tuple[Any, ...]]:
+    """E.164 form, subscriber tail and validity per "number|default region|nationality" key."""
+    rows = []
+    for key in keys:
+        raw, region, nationality = key.split("|")
+        parsed = normalise_phone(raw, region or None, nationality or None)
+        rows.append((parsed.e164, parsed.tail, parsed.valid))
+    return _by_column(rows, 3)
+
+
 def _mapped(series: pd.Series, func: Callable[[str], object]) -> pd.Series:
     """Apply func once per distinct value: names and dates repeat a great deal in real lists."""
     uniques = series.drop_duplicates()
@@ -156,6 +280,7 @@ def prepare_mentions(
     extra_columns: Sequence[str] = (),
     fixed_name_order: bool = False,
     quiet: bool = True,
+    parallel_from: int = PARALLEL_ROWS,
 ) -> pd.DataFrame:
     """Normalise a table of mentions (contract columns, any missing) into the matching table.
 
@@ -165,7 +290,28 @@ def prepare_mentions(
     The result has `unique_id` (the input `id`), the original values under `orig_<column>`, and the keys
     the Splink model compares. Phones are read with the reporting partner's country as default region
     (from source_regions, or the source itself when it is a country code), then the nationality.
+    From parallel_from records on, a second process shares the work (the same table either way).
     """
+    with helper_process(len(frame) >= parallel_from) as pool:
+        return _prepare(
+            frame,
+            source_regions=source_regions,
+            extra_columns=extra_columns,
+            fixed_name_order=fixed_name_order,
+            quiet=quiet,
+            pool=pool,
+        )
+
+
+def _prepare(
+    frame: pd.DataFrame,
+    *,
+    source_regions: Mapping[str, str] | None,
+    extra_columns: Sequence[str],
+    fixed_name_order: bool,
+    quiet: bool,
+    pool: Executor | None,
+) -> pd.DataFrame:
     started = time.monotonic()
     frame = frame.copy()
     for column in (*CONTRACT_COLUMNS, *extra_columns):
@@ -182,54 +328,31 @@ def prepare_mentions(
 
     # Names repeat a great deal: every key is computed once per distinct name, then spread by code.
     codes, uniques = pd.factorize(frame["name"], sort=False)
-    keys = [normalise_name(value, fixed_order=fixed_name_order) for value in uniques]
-    weight = np.bincount(codes, minlength=len(keys)) if len(codes) else np.zeros(0, dtype=np.int64)
-    token_sets = [set(k.loose_tokens) for k in keys]
+    names = name_columns(list(uniques), fixed_order=fixed_name_order, pool=pool)
+    loose_tokens = names.pop("loose_tokens")
+    weight = np.bincount(codes, minlength=len(loose_tokens)) if len(codes) else np.zeros(0, dtype=np.int64)
+    token_sets = [set(tokens) for tokens in loose_tokens]
     # How many records hold each name word (a record counts a word once).
     word_counts: dict[str, int] = {}
     for tokens, n in zip(token_sets, weight, strict=True):
         for t in tokens:
             word_counts[t] = word_counts.get(t, 0) + int(n)
     cap = BLOCK_TOKEN_CAP
-    per_name = pd.DataFrame(
-        {
-            "name_script": [k.script for k in keys],
-            "name_latin": [k.latin for k in keys],
-            "name_honorifics": [k.honorifics for k in keys],
-            "name_aliases": [k.aliases for k in keys],
-            "name_sorted": [k.sorted for k in keys],
-            "name_loose": [k.loose for k in keys],
-            "name_joined": [k.joined for k in keys],
-            "name_joined_sorted": [k.joined_sorted for k in keys],
-            "name_skeleton": [k.skeleton for k in keys],
-            "name_skeleton_joined": [k.skeleton_joined for k in keys],
-            "name_tokens": [sorted(t) for t in token_sets],
-            "name_tok_a": [min(k.loose_tokens) if k.loose_tokens else "" for k in keys],
-            "name_tok_b": [max(k.loose_tokens) if k.loose_tokens else "" for k in keys],
-            # The rarest word of each name in this table (a surname more often than not): sharing it is
-            # strong evidence, sharing "john" or "nguyen" is not, which the model weighs by term frequency.
-            "name_rare": [
-                min(k.loose_tokens, key=lambda t: (word_counts.get(t, 0), t)) if k.loose_tokens else ""
-                for k in keys
-            ],
-            # Name words rare enough to block on: any shared one (with the year of birth, the address...)
-            # makes a candidate pair, while words as common as "Nguyen" or "John" are left out so that no
-            # block can grow with the square of a national list.
-            "name_block_tokens": [
-                sorted(t for t in tokens if word_counts.get(t, 0) <= cap) for tokens in token_sets
-            ],
-            # Four-letter starts of each word: survives a typo at the end of any word.
-            "name_prefixes": [" ".join(sorted(t[:4] for t in k.loose_tokens)) for k in keys],
-            # A name written with initials ("R. Perera") and the initials forms of a full name ("Rasika
-            # Perera"): the name comparison's "initials agree" level looks one up in the other.
-            "name_initials": [k.initials_key for k in keys],
-            "name_expanded": [k.expansions() for k in keys],
-            # Words written with diacritics ("tuan=tuấn") and the same words without them ("tuan"): the
-            # name comparison's "diacritics differ" level finds a word both names marked, differently.
-            "name_marked": [sorted({f"{plain}={word}" for plain, word in k.marked}) for k in keys],
-            "name_marked_plain": [sorted({plain for plain, _word in k.marked}) for k in keys],
-        }
-    )
+    per_name = pd.DataFrame(names)
+    per_name["name_tokens"] = [sorted(t) for t in token_sets]
+    per_name["name_tok_a"] = [min(t) if t else "" for t in token_sets]
+    per_name["name_tok_b"] = [max(t) if t else "" for t in token_sets]
+    # The rarest word of each name in this table (a surname more often than not): sharing it is strong
+    # evidence, sharing "john" or "nguyen" is not, which the model weighs by term frequency.
+    per_name["name_rare"] = [
+        min(tokens, key=lambda t: (word_counts.get(t, 0), t)) if tokens else "" for tokens in loose_tokens
+    ]
+    # Name words rare enough to block on: any shared one (with the year of birth, the address...) makes a
+    # candidate pair, while words as common as "Nguyen" or "John" are left out so that no block can grow
+    # with the square of a national list.
+    per_name["name_block_tokens"] = [
+        sorted(t for t in tokens if word_counts.get(t, 0) <= cap) for tokens in token_sets
+    ]
     # Blocking on initials: a full name meets a name with initials through a shared initials form. Forms
     # that no name with initials holds are left out (two full names are not compared for sharing one),
     # and so are forms held by more than BLOCK_TOKEN_CAP records ("Perera" with an R).
@@ -285,13 +408,10 @@ def prepare_mentions(
         + nationality.where(local, "").to_numpy()
     )
     phone_codes, phone_uniques = pd.factorize(key, sort=False)
-    parsed = []
-    for unique in phone_uniques:
-        raw, region, nat = unique.split("|")
-        parsed.append(normalise_phone(raw, region or None, nat or None))
-    out["phone_e164"] = np.array([p.e164 for p in parsed], dtype=object)[phone_codes]
-    out["phone_tail"] = np.array([p.tail for p in parsed], dtype=object)[phone_codes]
-    out["phone_valid"] = np.array([p.valid for p in parsed], dtype=bool)[phone_codes]
+    e164, tail, valid = _in_parts(_phone_columns, list(phone_uniques), pool, PHONES_SHARE_HERE)
+    out["phone_e164"] = np.array(e164, dtype=object)[phone_codes]
+    out["phone_tail"] = np.array(tail, dtype=object)[phone_codes]
+    out["phone_valid"] = np.array(valid, dtype=bool)[phone_codes]
     out["gender"] = _mapped(frame["gender"], normalise_gender).to_numpy()
     out["id_number"] = _mapped(frame["id_number"], normalise_id_number).to_numpy()
     emails = _mapped(frame["email"], normalise_email)

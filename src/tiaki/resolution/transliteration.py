@@ -28,6 +28,10 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 )
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_MYANMAR_LETTER = re.compile("[\u1000-\u109f]")
+
+
 @lru_cache(maxsize=65536)
 def _char_script(ch: str) -> str:
     """The script of one letter or mark; '' for anything else."""
@@ -42,6 +46,8 @@ def _char_script(ch: str) -> str:
 
 def script_of(text: str) -> str:
     """The dominant script of the letters in text: thai, myanmar, sinhala, tamil, latin, other or ''."""
+    if text.isascii():  # most names: romanised
+        return "latin" if _ASCII_LETTER.search(text) else ""
     counts: dict[str, int] = {}
     for ch in text:
         name = _char_script(ch)
@@ -319,7 +325,7 @@ ZAWGYI_THRESHOLD = 0.9
 def zawgyi_to_unicode(text: str) -> str:
     """Convert Burmese text from Zawgyi to Unicode when the detector is confident it is Zawgyi."""
     detector = _zawgyi_detector()
-    if detector is None or not any(0x1000 <= ord(c) <= 0x109F for c in text):
+    if detector is None or not _MYANMAR_LETTER.search(text):
         return text
     # The detector is unsure on short names, so an impossible Unicode spelling also counts as evidence.
     # Short Unicode names ("မြမြ", "မေစိုး") score 0.7-0.9, so only a confident score converts on its own.

@@ -7,9 +7,7 @@ shown with the sentence it rests on (textmodel.py).
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -18,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tiaki.collector import cycle_collection_paused
 from tiaki.screening.language import EXTRA_LINGUA, detect_language, script_counts
 from tiaki.screening.normalise import MappedText, normalise
 from tiaki.screening.prefilter import LiteralFinder, LiteralUses, PatternSet
@@ -977,21 +976,9 @@ def detect_many(
 _PENDING = ScreeningResult("und", (), 0.0, "none", "")
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector. A batch keeps its prepared texts alive, and the collector would
-    walk them and every loaded rule set over and over; the detector makes no reference cycles, so
-    reference counting frees all it allocates."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@_no_cycle_collection()
+# A batch keeps its prepared texts alive, and the collector would walk them and every loaded rule set
+# over and over; the detector makes no reference cycles.
+@cycle_collection_paused()
 def _screen_batch(
     screener: _Screener, batch: list[tuple[str, str | None]]
 ) -> list[ScreeningResult | ScreeningInputError]:
