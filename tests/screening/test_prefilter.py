@@ -197,3 +197,22 @@ def test_sentence_wide_exclusions_hold_with_and_without_their_gate(text: str, ke
     result = detect(text, "en", model=False)
     assert ("retention_of_identity_documents" in result.codes) is kept
     assert result == detect(text, "en", model=False, prefilter=False)
+
+
+def test_a_cue_list_is_tried_where_its_parts_can_start() -> None:
+    cues = pattern_set([r"\bdocumentar(?:y|ies)\b", r"\bin the news\b", r"\b[a-z]+ said so\b"])
+    assert cues is not None and cues.prefixes[2] is None  # the third part is searched, not anchored
+    finder = literal_finder([], cues=[cues])
+    text = "a documentary. then the boss kept our passports. it was in the news. she said so."
+    windows = _Windows(text, True)
+    windows.find_literals(finder)
+    anchors = windows.cue_anchors(cues)
+    assert anchors == {0: [text.index("documentar")], 1: [text.index("in the news")]}
+    # The same answer as searching the whole list, in every window of the text.
+    for lo in range(0, len(text), 3):
+        for hi in range(lo, len(text) + 1, 4):
+            expected = cues.regex.search(text, lo, hi) is not None
+            assert cues.search_anchored(text, lo, hi, anchors) is expected, (lo, hi)
+    other = pattern_set([r"\bother\b"])
+    assert other is not None and windows.cue_anchors(other) is None  # a list no finder anchored
+    assert _Windows(text, False).cue_anchors(cues) is None  # no finder: searched whole

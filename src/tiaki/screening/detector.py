@@ -136,30 +136,56 @@ class _Clauses:
         self._text = text
         self._starts: list[int] | None = None
         self._ends: list[int] = []
-        self._searched: dict[tuple[int, int, int], bool] = {}  # see holds and excluded
+        self._searched: dict[tuple[int, int, int], bool] = {}  # see search and excluded
 
-    def holds(self, cues: PatternSet, start: int, end: int, gates: list[int] | None = None) -> bool:
+    def holds(
+        self,
+        cues: PatternSet,
+        start: int,
+        end: int,
+        gates: list[int] | None = None,
+        anchors: dict[int, list[int]] | None = None,
+    ) -> bool:
         """Whether `cues` occur in the sentence of a match, at most SENTENCE_REACH characters away.
 
-        Asked only for matches that survive every other check, and answered once per sentence. `gates`
-        are the sorted positions of the list's gate literals in the text (None: not known), one of which
-        every match of the list holds: without one in the sentence, the list is not searched.
+        Asked only for matches that survive every other check, and answered once per sentence (see
+        search for `gates` and `anchors`).
         """
         s_start, s_end = self.around(start, end)
-        s_start, s_end = max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH)
+        return self.search(
+            cues, max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH), gates, anchors
+        )
+
+    def search(
+        self,
+        cues: PatternSet,
+        lo: int,
+        hi: int,
+        gates: list[int] | None = None,
+        anchors: dict[int, list[int]] | None = None,
+    ) -> bool:
+        """Whether `cues` match in text[lo:hi], answered once per span (the parts of an indicator often
+        match the same words, and a long cue list costs the most). `gates` are the sorted positions of the
+        list's gate literals in the text (None: not known), one of which every match of the list holds:
+        without one in the span, the list is not searched. With `anchors` (see _Windows.cue_anchors) it
+        is searched only where a part can start."""
         if gates is not None:
-            i = bisect_left(gates, s_start)
-            if i == len(gates) or gates[i] >= s_end:
+            i = bisect_left(gates, lo)
+            if i == len(gates) or gates[i] >= hi:
                 return False
-        key = (id(cues), s_start, s_end)
+        key = (id(cues), lo, hi)
         found = self._searched.get(key)
         if found is None:
-            found = self._searched[key] = cues.regex.search(self._text, s_start, s_end) is not None
+            if anchors is None:
+                found = cues.regex.search(self._text, lo, hi) is not None
+            else:
+                found = cues.search_anchored(self._text, lo, hi, anchors)
+            self._searched[key] = found
         return found
 
     def excluded(self, exclude: re.Pattern[str], c_start: int, c_end: int) -> bool:
         """Whether an indicator's `exclude` cues occur in a clause (searched once per clause: the
-        parts of an indicator often match the same words, and its long cue list costs the most)."""
+        parts of an indicator often match the same words)."""
         key = (id(exclude), c_start, c_end)
         found = self._searched.get(key)
         if found is None:
@@ -267,6 +293,7 @@ class _Windows:
         self._cue_gates: dict[int, list[int]] = {}
         self._cue_gates_sorted: set[int] = set()
         self._gated_cues: frozenset[int] = frozenset()
+        self._anchored_cues: frozenset[int] = frozenset()  # see cue_anchors
 
     def find_literals(self, finder: LiteralFinder | None) -> None:
         """Find all of a rule set's gate literals in one pass, ahead of the gates asking for them."""
@@ -285,6 +312,7 @@ class _Windows:
         self._covered_by_finders.append(finder.literals)
         self._covered_sets |= finder.covers
         self._gated_cues |= finder.gated_cues
+        self._anchored_cues |= finder.anchored_cues
         self._anchor(uses)
 
     def cue_gates(self, cues: PatternSet) -> list[int] | None:
@@ -299,6 +327,14 @@ class _Windows:
             positions.sort()
             self._cue_gates_sorted.add(key)
         return positions
+
+    def cue_anchors(self, cues: PatternSet) -> dict[int, list[int]] | None:
+        """For a cue list the finders anchored: its parts with prefix literals that may match here, each
+        with where it may start (see PatternSet.search_anchored). None when no finder anchored it."""
+        key = id(cues)
+        if key not in self._anchored_cues:
+            return None
+        return self._anchored.get(key, {})
 
     def _anchor(self, uses: list[tuple[str, LiteralUses, list[int]]]) -> None:
         """Where each part with prefix literals may match: where one of its prefixes occurs.
@@ -535,7 +571,11 @@ def _accepted(
             if exclude is not None and clauses.excluded(exclude, c_start, c_end):
                 continue
             if sentence_exclude is not None and sentences.holds(
-                sentence_exclude, start, end, windows.cue_gates(sentence_exclude)
+                sentence_exclude,
+                start,
+                end,
+                windows.cue_gates(sentence_exclude),
+                windows.cue_anchors(sentence_exclude),
             ):
                 continue
         spans.append((start, end))

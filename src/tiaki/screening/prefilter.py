@@ -14,6 +14,7 @@ Rule authors need do nothing: the literals come from the patterns they already w
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib
 import re
@@ -535,6 +536,30 @@ class PatternSet:
         """Each part's uncrossable separators ("" when it runs on the whole text)."""
         return tuple(gate.separators if gate is not None else "" for gate in self.gates)
 
+    @functools.cached_property
+    def unanchored(self) -> re.Pattern[str] | None:
+        """The alternation of the parts without prefix literals (None: every part has some)."""
+        mask = sum(1 << i for i, prefixes in enumerate(self.prefixes) if prefixes is None)
+        return self.subset(mask) if mask else None
+
+    def search_anchored(self, text: str, lo: int, hi: int, anchored: dict[int, list[int]]) -> bool:
+        """Whether `regex.search(text, lo, hi)` finds a match, given where the parts with prefix literals
+        can start (`anchored`: part index -> sorted positions of its prefixes, for the parts whose needed
+        literals the text holds): those parts are tried there, the others searched as one alternation.
+        A match of the alternation is a match of one part, and a part with prefix literals starts with
+        one of them."""
+        compiled = self.compiled
+        for i, starts in anchored.items():
+            match = compiled[i].match
+            for k in range(bisect.bisect_left(starts, lo), len(starts)):
+                pos = starts[k]
+                if pos >= hi:
+                    break
+                if match(text, pos, hi) is not None:
+                    return True
+        rest = self.unanchored
+        return rest is not None and rest.search(text, lo, hi) is not None
+
     def subset(self, mask: int) -> re.Pattern[str]:
         """The alternation of the parts whose bit is set in `mask` (all bits set: the full regex)."""
         if mask == (1 << len(self.parts)) - 1:
@@ -606,11 +631,17 @@ class LiteralFinder:
         self.anchors: dict[str, list[tuple[int, int, int]]] = {}
         self.meets: dict[str, int] = {}
         numbers: dict[frozenset[str], int] = {}
+        by_part = list(by_part)
+        cues = list(cues)
+        part_sets = {id(ps) for ps in by_part}
+        # Cue lists searched around matches are anchored too (see anchored_cues).
+        anchored_cues = [ps for ps in cues if not ps.always and id(ps) not in part_sets]
         for ps in by_part:
             for lit, parts in ps.parts_of.items():
                 gated = tuple(i for i in parts if ps.prefixes[i] is None)
                 if gated:
                     self.opens.setdefault(lit, []).append((id(ps), gated))
+        for ps in [*by_part, *anchored_cues]:
             for i, prefixes, needs in ps.anchored_parts:
                 for lit in prefixes:
                     # Where the prefix occurs, a needed set holding it is met: leave such sets out.
@@ -627,6 +658,9 @@ class LiteralFinder:
         # where none occurs needs no search (lists with an ungated part are left out: they can match
         # anywhere).
         self.gated_cues = frozenset(id(ps) for ps in cues if not ps.always)
+        # Of those, the lists whose parts with prefix literals are anchored like the parts above, so that
+        # a window is searched only where such a part can start (see PatternSet.search_anchored).
+        self.anchored_cues = frozenset(id(ps) for ps in anchored_cues)
         cue_gates: dict[str, list[int]] = {}
         for ps in cues:
             if id(ps) in self.gated_cues:
@@ -685,6 +719,6 @@ def literal_finder(
     whole = [ps for ps in alternations if ps is not None]
     cue_sets = [ps for ps in cues if ps is not None]
     literals = {lit for ps in parts + whole + cue_sets for lit in ps.index}
-    literals |= {lit for ps in parts for part in ps.further for req in part for lit in req}
-    literals |= {lit for ps in parts for part in ps.prefixes if part for lit in part}
+    literals |= {lit for ps in parts + cue_sets for part in ps.further for req in part for lit in req}
+    literals |= {lit for ps in parts + cue_sets for part in ps.prefixes if part for lit in part}
     return LiteralFinder(literals, covers=parts + whole, by_part=parts, cues=cue_sets)
