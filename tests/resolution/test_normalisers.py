@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -338,3 +342,25 @@ def test_a_second_process_gives_the_same_matching_table(monkeypatch: pytest.Monk
     pd.testing.assert_frame_equal(shared, alone)
     assert alone["name_sorted"].iloc[:2].tolist() == ["hung tran van"] * 2
     assert alone["phone_e164"].iloc[:2].tolist() == ["+84987654321"] * 2  # local and international
+
+
+class _BrokenHelper(Executor):
+    """A helper process that could not start (as under a script without a __main__ guard)."""
+
+    def __init__(self, *, at_submit: bool) -> None:
+        self.at_submit = at_submit
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.at_submit:
+            raise BrokenProcessPool("could not start")
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("terminated abruptly"))
+        return future
+
+
+@pytest.mark.parametrize("at_submit", [True, False])
+def test_a_helper_that_cannot_start_leaves_the_work_here(at_submit: bool) -> None:
+    names = ["Trần Văn Hùng", "วิชัย บุญมี", "R. Perera", "Siti binti Ahmad", ""]
+    alone = records.name_columns(names, fixed_order=True)
+    assert records.name_columns(names, fixed_order=True, pool=_BrokenHelper(at_submit=at_submit)) == alone
+    assert alone["name_sorted"][0] == "hung tran van"

@@ -11,6 +11,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from importlib import resources
@@ -232,13 +233,21 @@ def _in_parts(
     share_here: float,
 ) -> list[tuple[Any, ...]]:
     """columns_of(values); with a pool, its process computes the later part meanwhile. Each value's row
-    depends on that value alone, so the columns are the same either way."""
+    depends on that value alone, so the columns are the same either way. A helper process that could not
+    start (a script without a `__main__` guard cannot be re-imported by one) leaves the work here."""
     if pool is None or len(values) < 2:
         return columns_of(values)
     split = max(1, int(len(values) * share_here))
-    later = pool.submit(columns_of, values[split:])
+    try:
+        later = pool.submit(columns_of, values[split:])
+    except BrokenProcessPool:
+        return columns_of(values)
     here = columns_of(values[:split])
-    return [first + rest for first, rest in zip(here, later.result(), strict=True)]
+    try:
+        rest = later.result()
+    except BrokenProcessPool:
+        rest = columns_of(values[split:])
+    return [first + part for first, part in zip(here, rest, strict=True)]
 
 
 def name_columns(
