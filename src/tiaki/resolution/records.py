@@ -212,7 +212,7 @@ def _cores() -> int:
 
 
 @contextmanager
-def helper_process(enabled: bool) -> Iterator[Executor | None]:
+def second_process(enabled: bool) -> Iterator[Executor | None]:
     """A second process for the per-value steps of a long table, when asked for and a second core is
     there; None otherwise. A fresh interpreter, so that no lock or thread of this one is copied into it.
     It is not waited for on leaving: it ends on its own once its work is handed back."""
@@ -301,7 +301,7 @@ def prepare_mentions(
     (from source_regions, or the source itself when it is a country code), then the nationality.
     From parallel_from records on, a second process shares the work (the same table either way).
     """
-    with helper_process(len(frame) >= parallel_from) as pool:
+    with second_process(len(frame) >= parallel_from) as pool:
         return _prepare(
             frame,
             source_regions=source_regions,
