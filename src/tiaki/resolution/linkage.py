@@ -1030,7 +1030,7 @@ def cluster_links(
     initial = prior_weight + evidence_all.sum(axis=1)
     for k in np.flatnonzero(initial >= threshold_weight):
         if profile_checks and contradictions(evidence_all[k], int(pair_a[k]), int(pair_b[k])):
-            initial[k] = prior_weight + float(evidence_all[k].sum())
+            initial[k] = value_of(evidence_all[k], 1, 1)
 
     # neighbours[c][d] = (best, worst) evidence vectors between clusters c and d (c's id < d's or not)
     neighbours: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}

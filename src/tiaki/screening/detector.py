@@ -136,39 +136,19 @@ class _Clauses:
         self._text = text
         self._starts: list[int] | None = None
         self._ends: list[int] = []
-        self._searched: dict[tuple[int, int, int], bool] = {}  # see search and excluded
+        self._searched: dict[tuple[int, int, int], bool] = {}  # see holds and excluded
 
-    def holds(
-        self,
-        cues: PatternSet,
-        start: int,
-        end: int,
-        gates: list[int] | None = None,
-        anchors: dict[int, list[int]] | None = None,
-    ) -> bool:
+    def holds(self, cues: PatternSet, start: int, end: int, windows: _Windows) -> bool:
         """Whether `cues` occur in the sentence of a match, at most SENTENCE_REACH characters away.
 
-        Asked only for matches that survive every other check, and answered once per sentence (see
-        search for `gates` and `anchors`).
+        Asked only for matches that survive every other check, and answered once per stretch of text.
+        Where the literal finders gated the list (windows.cue_gates), one of its gate literals, which
+        every match of the list holds, must lie in the stretch or the list is not searched; where they
+        anchored it (windows.cue_anchors), it is tried only where one of its parts can start.
         """
         s_start, s_end = self.around(start, end)
-        return self.search(
-            cues, max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH), gates, anchors
-        )
-
-    def search(
-        self,
-        cues: PatternSet,
-        lo: int,
-        hi: int,
-        gates: list[int] | None = None,
-        anchors: dict[int, list[int]] | None = None,
-    ) -> bool:
-        """Whether `cues` match in text[lo:hi], answered once per span (the parts of an indicator often
-        match the same words, and a long cue list costs the most). `gates` are the sorted positions of the
-        list's gate literals in the text (None: not known), one of which every match of the list holds:
-        without one in the span, the list is not searched. With `anchors` (see _Windows.cue_anchors) it
-        is searched only where a part can start."""
+        lo, hi = max(s_start, start - SENTENCE_REACH), min(s_end, end + SENTENCE_REACH)
+        gates = windows.cue_gates(cues)
         if gates is not None:
             i = bisect_left(gates, lo)
             if i == len(gates) or gates[i] >= hi:
@@ -176,6 +156,7 @@ class _Clauses:
         key = (id(cues), lo, hi)
         found = self._searched.get(key)
         if found is None:
+            anchors = windows.cue_anchors(cues)
             if anchors is None:
                 found = cues.regex.search(self._text, lo, hi) is not None
             else:
@@ -570,13 +551,7 @@ def _accepted(
                 continue
             if exclude is not None and clauses.excluded(exclude, c_start, c_end):
                 continue
-            if sentence_exclude is not None and sentences.holds(
-                sentence_exclude,
-                start,
-                end,
-                windows.cue_gates(sentence_exclude),
-                windows.cue_anchors(sentence_exclude),
-            ):
+            if sentence_exclude is not None and sentences.holds(sentence_exclude, start, end, windows):
                 continue
         spans.append((start, end))
     return spans
