@@ -9,7 +9,8 @@ written without spaces, are sized by characters at about six per word). The same
 keyword baseline (no negation/hypothetical/segmentation context), the rules without the statistical
 layer, and language identification alone. The target is judged on bulk screening (`detect_many`, which
 a triage backlog, a re-screening after a rule change and `tiaki screen --input` use); one text at a time
-(`detect`) is printed beside it.
+(`detect`) is printed beside it, and so is the bulk path with keyword matching only (no context cues, no
+text model): what the matching design costs on this machine before any of the detector's checks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import random
 import sys
 import time
@@ -91,6 +93,9 @@ def main() -> None:
     words = sum(len(t.split()) for t in narratives) / len(narratives)
     chars = sum(len(t) for t in narratives) / len(narratives)
     print(f"{len(narratives)} narratives, mean {words:.0f} space-separated words / {chars:.0f} characters")
+    # The interpreter's build matters: on one machine a plain source build (pyenv's default) ran the bulk
+    # pass about a sixth slower than Debian's optimised build (docs/screening.md, tenth session).
+    print(f"Python {platform.python_version()} ({sys.executable} -> {os.path.realpath(sys.executable)})")
     # Warm-up: load rule files, build the lingua detector, import pythainlp (one-off costs).
     start = time.perf_counter()
     for text in narratives[:16]:
@@ -106,8 +111,15 @@ def main() -> None:
         lambda texts: list(detect_many((t, None) for t in texts)),
         narratives,
     )
+    # The floor of this design on this machine: the same bulk path with the naive keyword matching only.
+    floor = timed_all(
+        "detect_many, keywords only (bulk)",
+        lambda texts: list(detect_many(((t, None) for t in texts), context=False, model=False)),
+        narratives,
+    )
     print(
-        f"bulk / one by one (same run): {total / single:.2f}; bulk / keyword baseline: {total / baseline:.2f}"
+        f"bulk / one by one (same run): {total / single:.2f}; bulk / keyword baseline: "
+        f"{total / baseline:.2f}; bulk / keywords only in bulk: {total / floor:.2f}"
     )
     print(
         f"target: {args.n} narratives under 10 s of CPU on one core -> "
