@@ -78,6 +78,11 @@ MINIMAL = {
         ),
         ({"indicators": {"deception": {"patterns": ["(unclosed"]}}}, "invalid regular expression"),
         ({"indicators": {"deception": {"patterns": ["{NOPE}"]}}}, r"unknown term \{NOPE\}"),
+        ({"terms": {"Doc": "passport"}}, r"term names are upper-case .*\['Doc'\]"),
+        (
+            {"terms": {"A": "{B}", "B": "{A}"}, "indicators": {"deception": {"patterns": ["{A}"]}}},
+            "terms nest too deeply",
+        ),
         ({"indicators": {"deception": {"regexes": ["x"]}}}, "allowed keys are"),
         ({"age": {"patterns": ["aged \\d+"]}}, "must capture the age"),
         ({"negation": {"cues": ["not"], "before_chars": -1}}, "non-negative"),
@@ -101,6 +106,21 @@ def test_a_back_reference_after_non_capturing_groups_is_accepted() -> None:
     exclude = next(ind.exclude for ind in rules.indicators if ind.code == "deception")
     assert exclude is not None and exclude.search("his bag in his room")
     assert not exclude.search("his bag in her room")
+
+
+def test_terms_may_use_terms_defined_after_them() -> None:
+    from tiaki.screening.detector import find_matches
+
+    rules = parse_rules(
+        {
+            **MINIMAL,
+            "terms": {"TAKEN": "{DOC} (?:was|were) taken", "DOC": "passports?|papers"},
+            "indicators": {"retention_of_identity_documents": {"patterns": ["my {TAKEN}"]}},
+        },
+        source="xx.toml",
+    )
+    assert [(m.start, m.end) for m in find_matches(rules, "at the port my papers were taken.")] == [(12, 32)]
+    assert find_matches(rules, "at the port my bags were taken.") == []
 
 
 def test_a_partner_adds_a_language_with_a_data_file_only(tmp_path: Path) -> None:

@@ -253,6 +253,12 @@ def parse_rules(raw: dict, *, source: str) -> RuleSet:
     terms = raw.get("terms", {})
     if not isinstance(terms, dict) or not all(isinstance(v, str) for v in terms.values()):
         raise RuleFileError(f"{source}: terms must map NAME = 'regex'")
+    # Only upper-case names are expanded: {Doc} in a pattern would stay literal braces and match nothing.
+    misnamed = sorted(name for name in terms if not _TERM.fullmatch(f"{{{name}}}"))
+    if misnamed:
+        raise RuleFileError(
+            f"{source}: term names are upper-case letters, digits and _ (starting with a letter): {misnamed}"
+        )
     taxonomy = load_taxonomy()
     known_codes = set(taxonomy.indicators)
     raw_indicators = raw.get("indicators", {})
