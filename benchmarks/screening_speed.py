@@ -93,8 +93,8 @@ def main() -> None:
     words = sum(len(t.split()) for t in narratives) / len(narratives)
     chars = sum(len(t) for t in narratives) / len(narratives)
     print(f"{len(narratives)} narratives, mean {words:.0f} space-separated words / {chars:.0f} characters")
-    # The interpreter's build matters: on one machine a plain source build (pyenv's default) ran the bulk
-    # pass about a sixth slower than Debian's optimised build (docs/screening.md, tenth session).
+    # The interpreter's build matters: on one machine a plain source build (pyenv's default) took about a
+    # fifth longer over the bulk pass than Debian's own build (docs/screening.md, tenth session).
     print(f"Python {platform.python_version()} ({sys.executable} -> {os.path.realpath(sys.executable)})")
     # Warm-up: load rule files, build the lingua detector, import pythainlp (one-off costs).
     start = time.perf_counter()
