@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,6 +109,21 @@ def run_tiaki(data_dir: Any, *args: str, timeout: int = 300) -> Any:
     )
 
 
+@pytest.fixture(scope="session")
+def _demo_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One 1,000-person demo on the embedded database, built once per run by the real `tiaki demo`."""
+    data = tmp_path_factory.mktemp("demo-1000")
+    made = run_tiaki(data, "demo", "--no-serve", "--people", "1000")
+    assert made.returncode == 0, made.stderr
+    return data
+
+
+@pytest.fixture
+def demo_data_dir(_demo_1000: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the 1,000-person demo's data directory, free to change or break."""
+    return Path(shutil.copytree(_demo_1000, tmp_path / "data"))
+
+
 # --- the real browser: one Chromium for the whole session, shared by every app's browser tests ---------
 
 
@@ -130,8 +147,11 @@ def chromium() -> Any:
 
 @pytest.fixture
 def page(chromium: Any) -> Any:
+    from playwright.sync_api import expect
+
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-NZ")  # a phone
     page = context.new_page()
     page.set_default_timeout(15_000)
+    expect.set_options(timeout=15_000)  # assertions wait as long as actions do
     yield page
     context.close()

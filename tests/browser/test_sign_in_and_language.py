@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tiaki.accounts.models import Organisation, User
 from tiaki.accounts.permissions import Role
@@ -44,7 +45,7 @@ def test_sign_in_with_second_factor_then_switch_language(
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/en/staff/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Kia ora, Aroha Ngata"
-    assert page.get_by_role("link", name="Triage queue").is_visible()
+    expect(page.get_by_role("link", name="Triage queue")).to_be_visible()
     screenshot(page, "home-en")
 
     english_sign_out = page.get_by_role("button", name="Sign out").inner_text()
@@ -69,7 +70,7 @@ def test_first_sign_in_enrols_an_authenticator_in_the_browser(
     make_user(org_b, Role.CASEWORKER, username="ha", enrolled=False)
     _sign_in(page, live_server.url, "ha")
     page.wait_for_url(re.compile(r"/en/accounts/two-factor/enrol/"))
-    assert page.locator("figure.qr svg").is_visible()
+    expect(page.locator("figure.qr svg")).to_be_visible()
     secret = page.locator("#otp-secret").inner_text()
     page.get_by_label(re.compile("Six-digit code")).fill(_code_for(base64.b32decode(secret)))
     screenshot(page, "enrol")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import screenshot
@@ -65,8 +66,8 @@ def test_read_the_signs_report_and_come_back_for_the_reply(
     page.goto(f"{live_server.url}/{language}/learn/signs/")
     assert page.locator("h1").inner_text() == content.signs_title
     for situation in content.situations:
-        assert page.get_by_role("heading", name=situation.heading).is_visible()
-    assert page.get_by_text(content.situations[2].items[2]).is_visible()
+        expect(page.get_by_role("heading", name=situation.heading)).to_be_visible()
+    expect(page.get_by_text(content.situations[2].items[2])).to_be_visible()
 
     page.goto(f"{live_server.url}/{language}/report/")
     page.locator("#id_what").fill("Workers on the farm cannot leave and are not paid.")
@@ -84,10 +85,10 @@ def test_read_the_signs_report_and_come_back_for_the_reply(
     page.goto(f"{live_server.url}/{language}/report/receipt/")
     page.locator("#id_receipt").fill(code)
     page.locator("main form button[type=submit]").click()
-    assert page.get_by_text(REPLIES[language]).is_visible()
+    expect(page.get_by_text(REPLIES[language])).to_be_visible()
     page.locator("#id_text").fill("There are twelve workers.")
     page.locator("main form button[type=submit]").click()
-    assert page.get_by_text("There are twelve workers.").is_visible()
+    expect(page.get_by_text("There are twelve workers.")).to_be_visible()
     screenshot(page, f"community-thread-{language}")
 
 

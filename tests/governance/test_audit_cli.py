@@ -16,17 +16,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_tiaki_audit_verify_names_the_event_edited_in_sqlite(tmp_path: Path) -> None:
-    assert _tiaki(tmp_path, "demo", "--no-serve").returncode == 0
-    intact = _tiaki(tmp_path, "audit", "verify")
+def test_tiaki_audit_verify_names_the_event_edited_in_sqlite(demo_data_dir: Path) -> None:
+    intact = _tiaki(demo_data_dir, "audit", "verify")
     assert intact.returncode == 0, intact.stderr
     assert intact.stdout.startswith("audit chain intact:")
 
-    database = sqlite3.connect(tmp_path / "tiaki.sqlite3")
+    database = sqlite3.connect(demo_data_dir / "tiaki.sqlite3")
     with database:
         database.execute("UPDATE governance_auditevent SET actor_label = 'someone-else' WHERE sequence = 7")
     database.close()
 
-    broken = _tiaki(tmp_path, "audit", "verify")
+    broken = _tiaki(demo_data_dir, "audit", "verify")
     assert broken.returncode != 0
     assert "BROKEN at event #7: event #7 was altered" in broken.stderr

@@ -50,9 +50,8 @@ def test_any_damage_is_detected(damage: str) -> None:
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="the embedded database; the PostgreSQL round trip is the test below",
 )
-def test_sqlite_backup_restore_round_trip(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    assert run_tiaki(data, "demo", "--no-serve", "--people", "1000").returncode == 0
+def test_sqlite_backup_restore_round_trip(demo_data_dir: Path, tmp_path: Path) -> None:
+    data = demo_data_dir
     archive = tmp_path / "tiaki.backup"
     made = run_tiaki(data, "backup", "--out", str(archive))
     assert made.returncode == 0, made.stderr

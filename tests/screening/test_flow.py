@@ -88,10 +88,9 @@ def test_evidence_segments_cover_the_text_exactly() -> None:
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="drives the real queue on the embedded database",
 )
-def test_the_worker_screens_reports_from_the_database_queue(tmp_path: Path) -> None:
-    assert run_tiaki(tmp_path, "demo", "--no-serve", "--people", "1000").returncode == 0
+def test_the_worker_screens_reports_from_the_database_queue(demo_data_dir: Path) -> None:
     submitted = run_tiaki(
-        tmp_path,
+        demo_data_dir,
         "shell",
         "--no-imports",
         "-c",
@@ -103,7 +102,7 @@ def test_the_worker_screens_reports_from_the_database_queue(tmp_path: Path) -> N
     )
     report_id = int(submitted.stdout.strip())
     before = run_tiaki(
-        tmp_path,
+        demo_data_dir,
         "shell",
         "--no-imports",
         "-c",
@@ -111,10 +110,10 @@ def test_the_worker_screens_reports_from_the_database_queue(tmp_path: Path) -> N
         f"print(R.objects.filter(report_id={report_id}).count())",
     )
     assert before.stdout.strip() == "0"  # queued, not yet run: the web request never waits for screening
-    worked = run_tiaki(tmp_path, "worker", "--batch")
+    worked = run_tiaki(demo_data_dir, "worker", "--batch")
     assert worked.returncode == 0, worked.stderr
     after = run_tiaki(
-        tmp_path,
+        demo_data_dir,
         "shell",
         "--no-imports",
         "-c",
