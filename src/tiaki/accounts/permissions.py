@@ -156,9 +156,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.CASEWORKER: frozenset(_CASEWORK),
     Role.CASE_SUPERVISOR: frozenset(_CASEWORK | {P.CASE_APPROVE, P.CONSENT_OVERRIDE, P.STATS_EXPORT}),
-    Role.SHELTER_STAFF: frozenset({
-        P.SHELTER_VIEW, P.SHELTER_MANAGE, P.REFERRAL_RECEIVE, P.CASE_VIEW, P.CASE_VIEW_IDENTITY, P.CASE_EDIT,
-    }),
+    Role.SHELTER_STAFF: frozenset(
+        {
+            P.SHELTER_VIEW,
+            P.SHELTER_MANAGE,
+            P.REFERRAL_RECEIVE,
+            P.CASE_VIEW,
+            P.CASE_VIEW_IDENTITY,
+            P.CASE_EDIT,
+        }
+    ),
     Role.PARTNER_LAW_ENFORCEMENT: frozenset(
         {
             P.INTEL_VIEW,

@@ -363,9 +363,7 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
     # Loose keys stand for the person, not the spelling: familiar forms become the full name and
     # numbers (ordinals such as "1st", "16th") are dropped (the words are of a-z and 0-9 by now).
     familiar = nicknames()
-    looses = [
-        (w, key) for w in romanised if w.isalpha() if (key := loose(familiar.get(w, w)))
-    ]
+    looses = [(w, key) for w in romanised if w.isalpha() if (key := loose(familiar.get(w, w)))]
     kept = tuple(key for _w, key in looses)
     # A single Latin letter is an initial ("R. Perera"); Burmese and Thai syllables romanised from script
     # ("E", "U") are words.

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intelligence', '0001_initial'),
+        ("intelligence", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='analyticsrun',
-            name='resolution',
+            model_name="analyticsrun",
+            name="resolution",
             field=models.FloatField(default=0.01),
         ),
     ]
