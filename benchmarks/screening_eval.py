@@ -142,7 +142,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.show_errors and args.split in (*UNSEEN_SPLITS, "all"):
-        parser.error("--show-errors is for dev/tune splits only: heldout and fresh16 stay unseen")
+        parser.error(
+            f"--show-errors is for dev/tune splits only: {' and '.join(sorted(UNSEEN_SPLITS))} stay unseen"
+        )
     rows = load(args.split)
     systems = {"full": Tally(), "rules": Tally(), "baseline": Tally()}
     by_lang: dict[str, dict[str, Tally]] = defaultdict(
