@@ -187,8 +187,10 @@ def test_network_page_runs_analytics_and_shows_networks(
     detail = client.get(reverse("intelligence:networks"), {"network": 0}).content.decode()
     assert "2026-01" in detail and "Charlie" in detail
     assert client.get(reverse("intelligence:networks"), {"network": 7}).status_code == 404
+    assert client.get(reverse("intelligence:networks"), {"network": "²"}).status_code == 200  # not a number
     progress = client.get(reverse("intelligence:analytics_progress"))
     assert "Done" in progress.content.decode()
+    assert "Done" in client.get(reverse("intelligence:analytics_progress"), {"run": "²"}).content.decode()
     overview = client.get(reverse("intelligence:overview_json")).json()
     assert sorted(n["label"] for n in overview["nodes"]) == ["Alpha", "Bravo", "Charlie"]
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in overview["nodes"])

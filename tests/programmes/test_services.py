@@ -77,6 +77,17 @@ def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_written(prog
 
 
 @pytest.mark.django_db
+def test_a_superscript_is_not_a_whole_number(programmes: Programmes) -> None:
+    with pytest.raises(services.MetricsFileError) as error:
+        services.campaign_metrics_import(
+            actor=programmes.coordinator,
+            campaign=_campaign(programmes),
+            text="date,metric,value\n2026-03-01,reach,²\n",
+        )
+    assert error.value.problems == [(2, "“²” is not a whole number of zero or more.")]
+
+
+@pytest.mark.django_db
 def test_missing_columns_are_named(programmes: Programmes) -> None:
     with pytest.raises(services.MetricsFileError) as error:
         services.campaign_metrics_import(

@@ -100,6 +100,7 @@ def test_no_concerning_answer_means_level_none(form: q.Questionnaire) -> None:
     [
         ({"q01_age": "-3"}, "whole number"),
         ({"q01_age": "200"}, "whole number"),
+        ({"q01_age": "²"}, "whole number"),  # a digit to isdigit(), not to int()
         ({"q02_passport_own": "maybe"}, "not one of"),
     ],
 )

@@ -363,7 +363,7 @@ def tip_photo(request: AuthenticatedRequest, photo_id: int) -> HttpResponse:
 def directory_manage(request: AuthenticatedRequest) -> HttpResponse:
     """List every entry and edit one (?entry=<id>) or add a new one; the entry id travels in the query."""
     entry = None
-    if request.GET.get("entry", "").isdigit():
+    if request.GET.get("entry", "").isdecimal():
         entry = DirectoryEntry.objects.filter(pk=int(request.GET["entry"])).first()
         if entry is None:
             raise Http404

@@ -305,7 +305,7 @@ def networks(request: AuthenticatedRequest) -> HttpResponse:
             top = network["brokers"][0][0] if network["brokers"] else None
             rows.append({**network, "top": labels.get(top) if top else None})
         wanted = request.GET.get("network")
-        if wanted is not None and wanted.isdigit():
+        if wanted is not None and wanted.isdecimal():
             detail = next((n for n in listed if n["id"] == int(wanted)), None)
             if detail is None:
                 raise Http404
@@ -347,7 +347,7 @@ def analytics_start(request: AuthenticatedRequest) -> HttpResponse:
 def analytics_progress(request: AuthenticatedRequest) -> HttpResponse:
     """The progress fragment htmx polls every 2 s while a run is queued or running."""
     run_id = request.GET.get("run", "")
-    if run_id.isdigit():
+    if run_id.isdecimal():
         run = _or_404(lambda: selectors.analytics_run_get(user=request.user, run_id=int(run_id)))
     else:
         run = selectors.analytics_run_list(user=request.user).first()

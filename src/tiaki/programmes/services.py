@@ -330,7 +330,7 @@ def parse_metrics_csv(text: str, *, campaign: Campaign) -> list[MetricRow]:
                 )
             )
             continue
-        if not raw_value.isdigit():
+        if not raw_value.isdecimal():
             problems.append((line, _("“%s” is not a whole number of zero or more.") % raw_value[:40]))
             continue
         if not campaign.starts_on <= day <= campaign.ends_on:

@@ -211,7 +211,7 @@ def clean_answers(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> dict[
             continue
         value = str(value).strip().lower()
         if question.type == "number":
-            if not value.isdigit() or not 0 <= int(value) <= 120:
+            if not value.isdecimal() or not 0 <= int(value) <= 120:
                 raise QuestionnaireError(f"{question.id}: a whole number from 0 to 120 is expected")
         elif value not in question.values():
             raise QuestionnaireError(f"{question.id}: {value!r} is not one of {question.values()}")

@@ -37,7 +37,7 @@ def worker_id() -> str:
 def _claimant_dead(owner: str) -> bool | None:
     """True when `owner` (a worker id) was a worker on this machine that no longer runs; None if unknown."""
     parts = owner.split("/")
-    if len(parts) != 4 or parts[0] != socket.gethostname()[:30] or not parts[2].isdigit():
+    if len(parts) != 4 or parts[0] != socket.gethostname()[:30] or not parts[2].isdecimal():
         return None  # another machine's worker, or an id not made by worker_id(): cannot tell
     if parts[1] != _boot_id():
         return True  # claimed before this machine last booted
