@@ -20,17 +20,18 @@ from git, so this needs a clone with history):
   them); thresholds chosen on `fresh11` with the rules of dce2873;
 - E: `fresh13` with the rules of 312833f; thresholds chosen on `fresh12` with the rules of cc637d7;
 - F: `fresh14` with the rules of dd70fcf; thresholds chosen on `fresh13` with the rules of 312833f;
+- G: `fresh15` with the rules of 6ec90a4; thresholds chosen on `fresh14` with the rules of dd70fcf;
 - E2, F2: as E and F, the thresholds chosen on the two sets before the test set together. That was no
   better (eleventh session: E2 0.866 against E 0.890; F2 the same as F), so the packaged thresholds come
   from the newest set alone.
 
-`--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`), the model
-trained without that split. `t_low` and `t_neg` (dropping) are chosen first, then `t_add` (suggesting)
-with them, from 0.5 up: a suggestion must be more likely than not. `heldout` and the frozen set
-(`fresh16`) are never read. The models are trained on today's `tune` splits less the test and validation
-sets, so a point's figures can rise as later sets join `tune`. Prints micro-F1, P, R, the false-positive
-rate on the narratives without an indicator and the lowest language's F1: rules alone, with the layer
-dropping only, and with its suggestions too.
+`--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`), the model trained
+without that split. `t_low` and `t_neg` (dropping) are chosen first, then `t_add` (suggesting) with them, from
+0.5 up: a suggestion must be more likely than not. `heldout` and the frozen sets (`fresh16`, `fresh17`) are
+never read. The models are trained on today's `tune` splits less the test and validation sets, so a point's
+figures can rise as later sets join `tune`. Prints micro-F1, P, R, the false-positive rate on the narratives
+without an indicator and the lowest language's F1: rules alone, with the layer dropping only, and with its
+suggestions too.
 """
 
 from __future__ import annotations

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections import Counter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tiaki.screening import detect
 from tiaki.screening import detector as detector_module
@@ -16,6 +20,7 @@ from tiaki.screening.textmodel import (
     MIN_CHARS,
     NO_INDICATOR,
     TextModel,
+    _word_tokens,
     decide,
     fit,
     load_text_model,
@@ -31,10 +36,30 @@ LONG = (
 )
 
 
-def test_tokens_are_words_burmese_syllables_and_thai_trigrams() -> None:
-    assert tokens("They took 12 Passports, then left.") == ["they", "took", "0", "passports", "then", "left"]
+def test_tokens_are_words_with_their_character_grams_burmese_syllables_and_thai_trigrams() -> None:
+    words = [t for t in tokens("They took 12 Passports, then left.") if not t.startswith(" ")]
+    assert words == ["they", "took", "0", "passports", "then", "left"]
+    assert tokens("Đi 5") == ["đi", " <đ", " đi", " i>", " <đi", " đi>", " <đi>", "0"]
     assert tokens("ยึด") == ["<ยึ", "ยึด", "ึด>"]
     assert tokens("ပတ်စ်ပို့") == ["ပတ်စ်", "ပို့", "ပတ်စ်_ပို့"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["passport", "pasport", "паспорт", "ยึด", "ပတ်စ်", "gaji", "சம்பளம்", " ", "12", ", "]),
+        max_size=30,
+    ).map("".join)
+    | st.text(max_size=200)
+)
+def test_the_models_token_by_token_counts_are_the_features_of_tokens(text: str) -> None:
+    """probabilities() counts features token by token through a cache; the counts must be those of the
+    features scikit-learn was trained on (tokens), or the packaged weights meet the wrong inputs."""
+    model = load_text_model()
+    vocabulary = model.vocabulary
+    expected = Counter(vocabulary[t] for t in tokens(text) if t in vocabulary)
+    found = Counter(chain.from_iterable(map(model._indices, _word_tokens(text))))
+    assert found == expected
 
 
 def test_probabilities_equal_scikit_learns() -> None:

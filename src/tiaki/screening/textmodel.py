@@ -13,13 +13,13 @@ least MIN_CHARS characters:
   that gives the indicator the highest probability as its evidence (detector.py), so a reader can see
   what it rests on.
 
-The model is one logistic regression per target (the 11 ILO codes and `no_indicator`) over sublinear
-TF-IDF features of `tokens` (words; Burmese syllables and syllable pairs; Thai character trigrams),
-trained by `scripts/train_screening_model.py` on the labelled narratives the rules are tuned on and
-shipped as `data/text_model.npz` (numbers and strings only; nothing is downloaded at run time). Its
-thresholds are chosen on a labelled set the rules of the time had not seen, for the best micro-F1 within
-the false-positive target. At four test points (past rules on the set written after them), dropping cut
-false positives on negatives by two thirds or more and suggesting then raised micro-F1 by 2-3 points
+The model is one logistic regression per target (the 11 ILO codes and `no_indicator`) over sublinear TF-IDF
+features of `tokens` (words and their character 2- to 4-grams; Burmese syllables and syllable pairs; Thai
+character trigrams), trained by `scripts/train_screening_model.py` on the labelled narratives the rules are
+tuned on and shipped as `data/text_model.npz` (numbers and strings only; nothing is downloaded at run time).
+Its thresholds are chosen on a labelled set the rules of the time had not seen, for the best micro-F1 within
+the false-positive target. At four test points (past rules on the set written after them), dropping cut false
+positives on negatives by two thirds or more and suggesting then raised micro-F1 by 2-3 points
 (`benchmarks/screening_model_validation.py`, docs/screening.md).
 """
 
@@ -29,8 +29,9 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,13 @@ _MYANMAR_RUN = re.compile(r"[\u1000-\u109f]+")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _SPLIT_SCRIPTS = re.compile(r"[\u0e00-\u0e7f\u1000-\u109f]")  # Thai or Myanmar letters
 _DIGITS = re.compile(r"\d+")
+# Within-word character n-grams of these sizes are features too (tokens): suffixes, prefixes and stems
+# that a word shares with its inflections, affixed forms and misspellings, which whole words miss (Tamil
+# and Sinhala inflect, Malay and Indonesian affix). Over seven validation points they raised micro-F1 by
+# 1.5 points on average and the lowest language's by 1.9 (twelfth session, docs/screening.md).
+GRAM_SIZES = (2, 3, 4)
+# Distinct tokens whose feature indices a model keeps at hand (see TextModel._indices).
+TOKEN_CACHE = 1 << 16
 
 
 # A Burmese syllable: from a syllable start (or the run's beginning) up to the next start. The same cuts
@@ -58,9 +66,9 @@ _MYANMAR_SYLLABLE = re.compile(
 )
 
 
-def tokens(text: str) -> list[str]:
-    """The model's features of a text: lower-cased words with digits as 0; Burmese syllables and syllable
-    pairs; character trigrams of Thai runs (Thai has no spaces, and trigrams need no dictionary)."""
+def _word_tokens(text: str) -> list[str]:
+    """Lower-cased words with digits as 0; Burmese syllables and syllable pairs; character trigrams of
+    Thai runs (Thai has no spaces, and trigrams need no dictionary)."""
     words = _TOKEN.findall(_DIGITS.sub("0", text.lower()))
     if not _SPLIT_SCRIPTS.search(text):
         return words  # most texts: words are the features
@@ -75,6 +83,26 @@ def tokens(text: str) -> list[str]:
             out.extend(a + "_" + b for a, b in pairwise(syllables))
         else:
             out.append(token)
+    return out
+
+
+def _grams(token: str) -> list[str]:
+    """The character n-grams (GRAM_SIZES) of a word in a spaced script, its edges marked with < and >,
+    each with a leading space (no word holds one, so a gram is never taken for a word). None for Thai
+    and Burmese tokens, which are already pieces of a word."""
+    if len(token) < 2 or _SPLIT_SCRIPTS.search(token):
+        return []
+    marked = f"<{token}>"
+    return [" " + marked[i : i + n] for n in GRAM_SIZES for i in range(len(marked) - n + 1)]
+
+
+def tokens(text: str) -> list[str]:
+    """The model's features of a text: its words (see _word_tokens), each followed by its character
+    n-grams (_grams), which a word shares with its other inflections and spellings."""
+    out: list[str] = []
+    for token in _word_tokens(text):
+        out.append(token)
+        out.extend(_grams(token))
     return out
 
 
@@ -104,11 +132,25 @@ class TextModel:
         """The weights as (features, targets), so a text's features are contiguous rows."""
         return np.ascontiguousarray(self.coef.T)
 
+    @functools.cached_property
+    def _indices(self) -> Callable[[str], tuple[int, ...]]:
+        """A token's feature indices: its own and its n-grams' that are in the vocabulary. Remembered
+        for the most recent TOKEN_CACHE distinct tokens: words recur, and their n-grams are most of the
+        features."""
+        vocabulary = self.vocabulary
+
+        @functools.lru_cache(maxsize=TOKEN_CACHE)
+        def indices(token: str) -> tuple[int, ...]:
+            found = (vocabulary.get(feature) for feature in (token, *_grams(token)))
+            return tuple(i for i in found if i is not None)
+
+        return indices
+
     def probabilities(self, text: str) -> dict[str, float]:
         """Each target's probability for a text (sklearn's TfidfVectorizer with sublinear tf and l2 norm,
-        then the logistic regressions, computed here with numpy)."""
-        counts = Counter(map(self.vocabulary.get, tokens(text)))
-        counts.pop(None, None)  # tokens outside the vocabulary (counted in C, then dropped: faster)
+        then the logistic regressions, computed here with numpy). The features counted are those of
+        `tokens`, found token by token through _indices."""
+        counts = Counter(chain.from_iterable(map(self._indices, _word_tokens(text))))
         z = self.intercept
         if counts:
             n = len(counts)
