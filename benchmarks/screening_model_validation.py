@@ -105,7 +105,7 @@ def screened(split: str, rules_dir: Path) -> list[dict]:
 def probabilities(train_splits: tuple[str, ...], rows: list[dict]) -> list[dict[str, float]]:
     """Each row's model probabilities, the model trained (as packaged) on the given splits."""
     model = train(train_splits, t_low=0.0, t_neg=1.01)  # thresholds are chosen here, not used
-    return [model.probabilities(r["norm"]) for r in rows]
+    return [model.scores(r["norm"]) for r in rows]
 
 
 def reviewed(

@@ -24,6 +24,7 @@ from tiaki.screening.textmodel import (
     decide,
     fit,
     load_text_model,
+    sentences,
     tokens,
 )
 
@@ -90,6 +91,35 @@ def test_probabilities_equal_scikit_learns() -> None:
     assert set(model.probabilities("x")) == {RD, WAGES, NO_INDICATOR}
 
 
+def test_texts_scored_together_score_as_each_alone() -> None:
+    model = load_text_model()
+    texts = ["", LONG, "zzqx qqzx", "ยึดพาสปอร์ต", "Gaji tidak dibayar.", "..."]
+    together = model._probabilities(texts)
+    for row, text in zip(together, texts, strict=True):
+        alone = model.probabilities(text)
+        assert row.tolist() == pytest.approx([alone[t] for t in model.targets], rel=1e-12)
+
+
+def test_the_review_raises_an_indicator_half_way_to_its_most_likely_sentence() -> None:
+    model = load_text_model()
+    text = (
+        "I came to the city in March with two friends from my village. We found a room near the market. "
+        "The boss took my passport on the first day and keeps it locked in his office. "
+        "On Sundays we cook together and call our families."
+    )
+    pieces = sentences(text)
+    assert len(pieces) == 4
+    whole, scores = model.probabilities(text), model.scores(text)
+    best = {t: max(model.probabilities(piece)[t] for piece in pieces) for t in model.targets}
+    for target in model.targets:
+        if target == NO_INDICATOR:
+            assert scores[target] == pytest.approx(whole[target])
+        else:
+            assert scores[target] == pytest.approx(whole[target] + 0.5 * max(best[target] - whole[target], 0))
+    assert scores[RD] > whole[RD]  # told in one sentence of four: the sentence lifts it
+    assert sentences("Help me. Day 3.") == []  # too short to say anything alone
+
+
 def test_decide_drops_unlikely_findings_or_all_of_them() -> None:
     p = {RD: 0.6, WAGES: 0.01, NO_INDICATOR: 0.3}
     kept = decide(p, {RD, WAGES}, t_low=0.04, t_neg=0.72)
@@ -115,6 +145,8 @@ def _forced(no_indicator: float, **probabilities: float) -> TextModel:
     class Fixed(TextModel):
         def probabilities(self, text: str) -> dict[str, float]:
             return {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: no_indicator, **probabilities}
+
+        scores = probabilities  # the review's reading of the text: the same fixed figures
 
     # Thresholds of its own: what is tested is the detector's use of a review, not the packaged values.
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
@@ -158,6 +190,8 @@ def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on
         def probabilities(self, text: str) -> dict[str, float]:
             p = {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1}
             return {**p, debt: 0.8 if "notebook" in text else 0.4}
+
+        scores = probabilities
 
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
     monkeypatch.setattr(detector_module, "load_text_model", lambda: Owed(**{**fields, "t_add": 0.6}))

@@ -13,6 +13,10 @@ least MIN_CHARS characters:
   that gives the indicator the highest probability as its evidence (detector.py), so a reader can see
   what it rests on.
 
+The probabilities these checks read are the whole text's, each indicator's raised half-way towards its
+most likely sentence's (`TextModel.scores`): in a long narrative the one sentence that tells of an
+indicator is otherwise diluted by the rest.
+
 The model is one logistic regression per target (the 11 ILO codes and `no_indicator`) over sublinear TF-IDF
 features of `tokens` (words and their character 2- to 4-grams; Burmese syllables and syllable pairs; Thai
 character trigrams), trained by `scripts/train_screening_model.py` on the labelled narratives the rules are
@@ -26,7 +30,6 @@ positives on negatives by two thirds or more and suggesting then raised micro-F1
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -55,6 +58,13 @@ _DIGITS = re.compile(r"\d+")
 # and Sinhala inflect, Malay and Indonesian affix). Over seven validation points they raised micro-F1 by
 # 1.5 points on average and the lowest language's by 1.9 (twelfth session, docs/screening.md).
 GRAM_SIZES = (2, 3, 4)
+# How far the review moves an indicator's probability from the whole text's towards its most likely
+# sentence's (TextModel.scores). Over eight validation points, half-way raised micro-F1 by 1.2 points on
+# average, every point by 0.2 or more, with false positives within the target (twelfth session,
+# docs/screening.md); all the way raised it less and let more false positives through.
+SENTENCE_PULL = 0.5
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…။।])\s+|\n+")
+MIN_SENTENCE_CHARS = 20  # shorter pieces ("Help me.", "Day 3.") say too little on their own
 # Distinct tokens whose feature indices a model keeps at hand (see TextModel._indices).
 TOKEN_CACHE = 1 << 16
 
@@ -146,26 +156,57 @@ class TextModel:
 
         return indices
 
+    def _probabilities(self, texts: list[str]) -> np.ndarray:
+        """Each target's probability for each text, as rows (sklearn's TfidfVectorizer with sublinear tf
+        and l2 norm, then the logistic regressions, computed here with numpy for all the texts at once).
+        The features counted are those of `tokens`, found token by token through _indices."""
+        counts = [Counter(chain.from_iterable(map(self._indices, _word_tokens(text)))) for text in texts]
+        sizes = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
+        z = np.tile(self.intercept, (len(texts), 1))
+        total = int(sizes.sum())
+        if total:
+            index = np.fromiter(chain.from_iterable(counts), dtype=np.intp, count=total)
+            tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=total)
+            x = (1.0 + np.log(tf)) * self.idf[index]
+            owner = np.repeat(np.arange(len(texts)), sizes)
+            x /= np.sqrt(np.bincount(owner, weights=x * x, minlength=len(texts)))[owner]
+            weighted = x[:, None] * self._by_feature[index]
+            present = sizes > 0  # a text's features are a contiguous run of rows; sum each run
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[present]
+            z[present] += np.add.reduceat(weighted, starts, axis=0)
+        return 1.0 / (1.0 + np.exp(-z))
+
     def probabilities(self, text: str) -> dict[str, float]:
-        """Each target's probability for a text (sklearn's TfidfVectorizer with sublinear tf and l2 norm,
-        then the logistic regressions, computed here with numpy). The features counted are those of
-        `tokens`, found token by token through _indices."""
-        counts = Counter(chain.from_iterable(map(self._indices, _word_tokens(text))))
-        z = self.intercept
-        if counts:
-            n = len(counts)
-            index = np.fromiter(counts.keys(), dtype=np.intp, count=n)
-            x = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=n))) * self.idf[index]
-            x /= math.sqrt(x @ x)
-            z = z + x @ self._by_feature[index]
-        p = 1.0 / (1.0 + np.exp(-z))
-        return dict(zip(self.targets, p.tolist(), strict=True))
+        """Each target's probability for a text."""
+        return dict(zip(self.targets, self._probabilities([text])[0].tolist(), strict=True))
+
+    def scores(self, text: str) -> dict[str, float]:
+        """What the review reads: for each indicator, the text's probability raised by SENTENCE_PULL of
+        the way to its most likely sentence's, when that is higher (an indicator is often told in one
+        sentence of a long narrative, and the rest of the text dilutes it); for `no_indicator`, the
+        text's probability."""
+        pieces = sentences(text)
+        p = self._probabilities([text, *pieces])
+        whole = p[0]
+        if pieces:
+            pull = SENTENCE_PULL * np.maximum(p[1:].max(axis=0) - whole, 0.0)
+            pull[self.targets.index(NO_INDICATOR)] = 0.0
+            whole = whole + pull
+        return dict(zip(self.targets, whole.tolist(), strict=True))
 
     def review(self, text: str, codes: set[str]) -> Review:
         """Which of the rules' ILO findings the model lets stand in this text, and what it suggests."""
         if not reviews(text):
             return Review(frozenset(codes), (), False)
-        return decide(self.probabilities(text), codes, self.t_low, self.t_neg, self.t_add)
+        return decide(self.scores(text), codes, self.t_low, self.t_neg, self.t_add)
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences the model scores on their own (see TextModel.scores): pieces between a
+    sentence's closing punctuation (Latin, Sinhala and Tamil, Devanagari-style and Burmese full stops)
+    and the next word, or between lines, longer than MIN_SENTENCE_CHARS. Thai, written without such
+    punctuation, is mostly one piece."""
+    return [piece for piece in _SENTENCE_BREAK.split(text) if len(piece.strip()) > MIN_SENTENCE_CHARS]
 
 
 def reviews(text: str) -> bool:
