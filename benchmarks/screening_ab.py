@@ -27,19 +27,24 @@ HERE = Path(__file__).resolve().parent
 def worker(src: str, n: int, core: int) -> None:
     """Load the code under `src`, warm up, then screen the narratives once per line read from stdin."""
     sys.path.insert(0, src)
-    sys.path.insert(0, str(HERE))
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {core})
+    # The side's own code first: screening_speed puts this checkout's src first on sys.path when imported,
+    # and until the twelfth session that made both sides run the new code (every ratio was about 1).
+    from tiaki.screening import detector
+
+    sys.path.insert(0, str(HERE))
     from screening_speed import build_narratives
 
-    from tiaki.screening.detector import detect_many
-
+    loaded = Path(detector.__file__).resolve()
+    if not loaded.is_relative_to(Path(src).resolve()):
+        raise SystemExit(f"{src}: loaded {loaded} instead")
     items = [(text, None) for text in build_narratives(n, 7)]
-    list(detect_many(items))  # load rules and models, fill caches
-    print("ready", flush=True)
+    list(detector.detect_many(items))  # load rules and models, fill caches
+    print("ready", loaded, flush=True)
     for _line in sys.stdin:
         start = time.process_time()
-        list(detect_many(items))
+        list(detector.detect_many(items))
         print(time.process_time() - start, flush=True)
 
 
@@ -80,8 +85,10 @@ def main() -> None:
     try:
         for name, proc in procs.items():
             assert proc.stdout is not None
-            if proc.stdout.readline().strip() != "ready":
+            ready = proc.stdout.readline().split(maxsplit=1)
+            if not ready or ready[0] != "ready":
                 raise SystemExit(f"the {name} side did not start (its error is above)")
+            print(f"{name}: {ready[1].strip()}", flush=True)
         for round_no in range(args.rounds):
             for name in ("old", "new") if round_no % 2 == 0 else ("new", "old"):
                 proc = procs[name]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections import Counter
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from tiaki.screening.textmodel import (
     MIN_CHARS,
     NO_INDICATOR,
     TextModel,
-    _word_tokens,
+    _prepared,
     decide,
     fit,
     load_text_model,
@@ -54,13 +53,17 @@ def test_tokens_are_words_with_their_character_grams_burmese_syllables_and_thai_
     | st.text(max_size=200)
 )
 def test_the_models_token_by_token_counts_are_the_features_of_tokens(text: str) -> None:
-    """probabilities() counts features token by token through a cache; the counts must be those of the
-    features scikit-learn was trained on (tokens), or the packaged weights meet the wrong inputs."""
+    """The model counts features token by token through a cache, several texts at a time; the counts
+    must be those of the features scikit-learn was trained on (tokens), or the packaged weights meet the
+    wrong inputs."""
     model = load_text_model()
     vocabulary = model.vocabulary
     expected = Counter(vocabulary[t] for t in tokens(text) if t in vocabulary)
-    found = Counter(chain.from_iterable(map(model._indices, _word_tokens(text))))
+    other = "The boss kept my passport."
+    row, feature, counts = model._counted([_prepared(other), _prepared(text), _prepared(other)])
+    found = Counter({int(f): int(c) for r, f, c in zip(row, feature, counts, strict=True) if r == 1})
     assert found == expected
+    assert set(row.tolist()) <= {0, 1, 2}
 
 
 def test_probabilities_equal_scikit_learns() -> None:

@@ -31,10 +31,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +62,7 @@ GRAM_SIZES = (2, 3, 4)
 # average, every point by 0.2 or more, with false positives within the target (twelfth session,
 # docs/screening.md); all the way raised it less and let more false positives through.
 SENTENCE_PULL = 0.5
+_PIECE = "\x00"  # between texts tokenised together (TextModel._counted); taken out of every text
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…။।])\s+|\n+")
 MIN_SENTENCE_CHARS = 20  # shorter pieces ("Help me.", "Day 3.") say too little on their own
 # Distinct tokens whose feature indices a model keeps at hand (see TextModel._indices).
@@ -79,8 +79,18 @@ _MYANMAR_SYLLABLE = re.compile(
 def _word_tokens(text: str) -> list[str]:
     """Lower-cased words with digits as 0; Burmese syllables and syllable pairs; character trigrams of
     Thai runs (Thai has no spaces, and trigrams need no dictionary)."""
-    words = _TOKEN.findall(_DIGITS.sub("0", text.lower()))
-    if not _SPLIT_SCRIPTS.search(text):
+    return _tokens_of(_prepared(text))
+
+
+def _prepared(text: str) -> str:
+    """The text as the model reads it: lower-cased, each run of digits a 0, no NUL (see _PIECE)."""
+    return _DIGITS.sub("0", text.lower()).replace(_PIECE, " ")
+
+
+def _tokens_of(prepared: str) -> list[str]:
+    """_word_tokens of a text already _prepared."""
+    words = _TOKEN.findall(prepared)
+    if not _SPLIT_SCRIPTS.search(prepared):
         return words  # most texts: words are the features
     out: list[str] = []
     for token in words:
@@ -139,42 +149,59 @@ class TextModel:
 
     @functools.cached_property
     def _by_feature(self) -> np.ndarray:
-        """The weights as (features, targets), so a text's features are contiguous rows."""
-        return np.ascontiguousarray(self.coef.T)
+        """The weights as (features, targets), so a text's features are contiguous rows; in float32, as the
+        packaged model stores them (half the memory a text's rows are gathered from)."""
+        return np.ascontiguousarray(self.coef.T, dtype=np.float32)
 
     @functools.cached_property
-    def _indices(self) -> Callable[[str], tuple[int, ...]]:
-        """A token's feature indices: its own and its n-grams' that are in the vocabulary. Remembered
-        for the most recent TOKEN_CACHE distinct tokens: words recur, and their n-grams are most of the
-        features."""
+    def _indices(self) -> Callable[[str], bytes]:
+        """A token's feature indices: its own and its n-grams' that are in the vocabulary, as the bytes
+        of an array of np.intp (a text's are then joined at C speed). Remembered for the most recent
+        TOKEN_CACHE distinct tokens: words recur, and their n-grams are most of the features."""
         vocabulary = self.vocabulary
 
         @functools.lru_cache(maxsize=TOKEN_CACHE)
-        def indices(token: str) -> tuple[int, ...]:
+        def indices(token: str) -> bytes:
             found = (vocabulary.get(feature) for feature in (token, *_grams(token)))
-            return tuple(i for i in found if i is not None)
+            return np.array([i for i in found if i is not None], dtype=np.intp).tobytes()
 
         return indices
 
+    def _counted(self, prepared: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The features of each of some _prepared texts (see `tokens`) with their counts, as parallel
+        arrays sorted by text: the text's number, the feature, its count in that text.
+
+        The texts are tokenised together, a _PIECE token between each two (a token of its own, which
+        has no features): a word's text is the number of _PIECE tokens before it."""
+        words = _tokens_of(f" {_PIECE} ".join(prepared))
+        found = list(map(self._indices, words))
+        features = np.frombuffer(b"".join(found), dtype=np.intp)
+        per_word = np.fromiter(map(len, found), dtype=np.intp, count=len(words)) // features.itemsize
+        text_of_word = np.cumsum(
+            np.fromiter((word == _PIECE for word in words), dtype=np.intp, count=len(words))
+        )
+        width = len(self.vocabulary)
+        keys, counts = np.unique(np.repeat(text_of_word, per_word) * width + features, return_counts=True)
+        row, feature = np.divmod(keys, width)
+        return row, feature, counts
+
+    def _logits(self, row: np.ndarray, x: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+        """Each target's logit for n texts from their TF-IDF entries (`x`, with the weight rows of their
+        features, sorted by text `row`), l2-normalised per text."""
+        z = np.tile(self.intercept, (n, 1))
+        if not row.size:
+            return z
+        x = x / np.sqrt(np.bincount(row, weights=x * x, minlength=n))[row]
+        starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
+        z[row[starts]] += np.add.reduceat(x[:, None] * weights, starts, axis=0)
+        return z
+
     def _probabilities(self, texts: list[str]) -> np.ndarray:
-        """Each target's probability for each text, as rows (sklearn's TfidfVectorizer with sublinear tf
-        and l2 norm, then the logistic regressions, computed here with numpy for all the texts at once).
-        The features counted are those of `tokens`, found token by token through _indices."""
-        counts = [Counter(chain.from_iterable(map(self._indices, _word_tokens(text)))) for text in texts]
-        sizes = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
-        z = np.tile(self.intercept, (len(texts), 1))
-        total = int(sizes.sum())
-        if total:
-            index = np.fromiter(chain.from_iterable(counts), dtype=np.intp, count=total)
-            tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=total)
-            x = (1.0 + np.log(tf)) * self.idf[index]
-            owner = np.repeat(np.arange(len(texts)), sizes)
-            x /= np.sqrt(np.bincount(owner, weights=x * x, minlength=len(texts)))[owner]
-            weighted = x[:, None] * self._by_feature[index]
-            present = sizes > 0  # a text's features are a contiguous run of rows; sum each run
-            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[present]
-            z[present] += np.add.reduceat(weighted, starts, axis=0)
-        return 1.0 / (1.0 + np.exp(-z))
+        """Each target's probability for each text, as rows: sklearn's TfidfVectorizer with sublinear tf
+        and l2 norm, then the logistic regressions, computed with numpy for all the texts at once."""
+        row, feature, counts = self._counted([_prepared(text) for text in texts])
+        x = (1.0 + np.log(counts)) * self.idf[feature]
+        return _sigmoid(self._logits(row, x, self._by_feature[feature], len(texts)))
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each target's probability for a text."""
@@ -182,14 +209,28 @@ class TextModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """What the review reads: for each indicator, the text's probability raised by SENTENCE_PULL of
-        the way to its most likely sentence's, when that is higher (an indicator is often told in one
-        sentence of a long narrative, and the rest of the text dilutes it); for `no_indicator`, the
-        text's probability."""
-        pieces = sentences(text)
-        p = self._probabilities([text, *pieces])
-        whole = p[0]
-        if pieces:
-            pull = SENTENCE_PULL * np.maximum(p[1:].max(axis=0) - whole, 0.0)
+        the way to its most likely sentence's (see `sentences`), when that is higher (an indicator is
+        often told in one sentence of a long narrative, and the rest of the text dilutes it); for
+        `no_indicator`, the text's probability.
+
+        The text is counted once, piece by piece (a piece ends on whitespace, which no token holds, so
+        the text's features are its pieces' together), and the text and its pieces scored in one pass.
+        """
+        pieces = _SENTENCE_BREAK.split(_prepared(text))
+        row, feature, counts = self._counted(pieces)
+        weights = self._by_feature[feature]
+        width = len(self.vocabulary)
+        # The whole text: a feature's count is its pieces' sum; each of its k entries carries 1/k of it.
+        total = np.bincount(feature, weights=counts, minlength=width)[feature]
+        share = 1.0 / np.bincount(feature, minlength=width)[feature]
+        x = (1.0 + np.log(total)) * self.idf[feature]
+        x *= share / np.sqrt(share @ (x * x)) if x.size else share
+        whole = _sigmoid(self.intercept + x @ weights)
+        is_sentence = np.array([len(piece.strip()) > MIN_SENTENCE_CHARS for piece in pieces])
+        if is_sentence.any():
+            x = (1.0 + np.log(counts)) * self.idf[feature]
+            best = _sigmoid(self._logits(row, x, weights, len(pieces)))[is_sentence].max(axis=0)
+            pull = SENTENCE_PULL * np.maximum(best - whole, 0.0)
             pull[self.targets.index(NO_INDICATOR)] = 0.0
             whole = whole + pull
         return dict(zip(self.targets, whole.tolist(), strict=True))
@@ -202,11 +243,16 @@ class TextModel:
 
 
 def sentences(text: str) -> list[str]:
-    """The text's sentences the model scores on their own (see TextModel.scores): pieces between a
-    sentence's closing punctuation (Latin, Sinhala and Tamil, Devanagari-style and Burmese full stops)
-    and the next word, or between lines, longer than MIN_SENTENCE_CHARS. Thai, written without such
-    punctuation, is mostly one piece."""
-    return [piece for piece in _SENTENCE_BREAK.split(text) if len(piece.strip()) > MIN_SENTENCE_CHARS]
+    """The text's sentences the model scores on their own (see TextModel.scores), as it reads them
+    (_prepared): pieces between a sentence's closing punctuation (Latin, Sinhala and Tamil,
+    Devanagari-style and Burmese full stops) and the next word, or between lines, longer than
+    MIN_SENTENCE_CHARS. Thai, written without such punctuation, is mostly one piece."""
+    pieces = _SENTENCE_BREAK.split(_prepared(text))
+    return [piece for piece in pieces if len(piece.strip()) > MIN_SENTENCE_CHARS]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def reviews(text: str) -> bool:
