@@ -68,6 +68,7 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,12 +88,16 @@ UNSEEN_SPLITS = {"heldout", "fresh17", "fresh18"}
 
 
 def load(split: str) -> list[dict]:
+    """The rows of a split, or of every split (`all`) or the tuning splits (`tune`)."""
     if split == "all":
-        names = ALL_SPLITS
-    elif split == "tune":
-        names = TUNE_SPLITS
-    else:
-        names = [split]
+        return load_splits(ALL_SPLITS)
+    if split == "tune":
+        return load_splits(TUNE_SPLITS)
+    return load_splits([split])
+
+
+def load_splits(names: Iterable[str]) -> list[dict]:
+    """The rows of the named splits, in order."""
     rows = []
     for name in names:
         with (DATA_DIR / f"{name}.jsonl").open(encoding="utf-8") as fh:

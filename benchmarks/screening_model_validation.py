@@ -50,8 +50,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import Tally  # noqa: E402
-from train_screening_model import TRAINING_SPLITS, load_rows, train  # noqa: E402
+from screening_eval import Tally, load_splits  # noqa: E402
+from train_screening_model import TRAINING_SPLITS, train  # noqa: E402
 
 from tiaki.screening.detector import detect  # noqa: E402
 from tiaki.screening.normalise import normalise  # noqa: E402
@@ -94,7 +94,7 @@ def old_rules(commit: str, into: Path) -> Path:
 
 def screened(split: str, rules_dir: Path) -> list[dict]:
     """A split's rows with the rules' ILO findings (rules alone, no layer) and the normalised text."""
-    rows = load_rows((split,))
+    rows = load_splits((split,))
     for row in rows:
         result = detect(row["text"], model=False, rules_dir=rules_dir)
         row["pred"] = {ind.code for ind in result.indicators if ind.code in ILO_CODES}

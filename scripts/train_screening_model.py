@@ -16,7 +16,6 @@ packaged file is what this script builds up to that tolerance.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import DATA_DIR, TUNE_SPLITS  # noqa: E402
+from screening_eval import TUNE_SPLITS, load_splits  # noqa: E402
 
 from tiaki.screening.normalise import normalise  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
@@ -41,14 +40,6 @@ T_NEG = 0.56
 T_ADD = 0.5
 
 
-def load_rows(splits: tuple[str, ...]) -> list[dict]:
-    rows: list[dict] = []
-    for name in splits:
-        with (DATA_DIR / f"{name}.jsonl").open(encoding="utf-8") as fh:
-            rows.extend(json.loads(line) for line in fh if line.strip())
-    return rows
-
-
 def train(
     splits: tuple[str, ...] = TRAINING_SPLITS,
     *,
@@ -56,7 +47,7 @@ def train(
     t_neg: float = T_NEG,
     t_add: float = T_ADD,
 ) -> TextModel:
-    rows = load_rows(splits)
+    rows = load_splits(splits)
     return fit(
         [normalise(row["text"]).text for row in rows],
         [set(row["codes"]) for row in rows],
