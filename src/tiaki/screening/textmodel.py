@@ -76,19 +76,14 @@ _MYANMAR_SYLLABLE = re.compile(
 )
 
 
-def _word_tokens(text: str) -> list[str]:
-    """Lower-cased words with digits as 0; Burmese syllables and syllable pairs; character trigrams of
-    Thai runs (Thai has no spaces, and trigrams need no dictionary)."""
-    return _tokens_of(_prepared(text))
-
-
 def _prepared(text: str) -> str:
     """The text as the model reads it: lower-cased, each run of digits a 0, no NUL (see _PIECE)."""
     return _DIGITS.sub("0", text.lower()).replace(_PIECE, " ")
 
 
 def _tokens_of(prepared: str) -> list[str]:
-    """_word_tokens of a text already _prepared."""
+    """The words of a _prepared text; Burmese syllables and syllable pairs; character trigrams of Thai
+    runs (Thai has no spaces, and trigrams need no dictionary)."""
     words = _TOKEN.findall(prepared)
     if not _SPLIT_SCRIPTS.search(prepared):
         return words  # most texts: words are the features
@@ -117,10 +112,10 @@ def _grams(token: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """The model's features of a text: its words (see _word_tokens), each followed by its character
+    """The model's features of a text: its words (see _tokens_of), each followed by its character
     n-grams (_grams), which a word shares with its other inflections and spellings."""
     out: list[str] = []
-    for token in _word_tokens(text):
+    for token in _tokens_of(_prepared(text)):
         out.append(token)
         out.extend(_grams(token))
     return out
@@ -216,7 +211,7 @@ class TextModel:
         The text is counted once, piece by piece (a piece ends on whitespace, which no token holds, so
         the text's features are its pieces' together), and the text and its pieces scored in one pass.
         """
-        pieces = _SENTENCE_BREAK.split(_prepared(text))
+        pieces = _pieces(text)
         row, feature, counts = self._counted(pieces)
         weights = self._by_feature[feature]
         width = len(self.vocabulary)
@@ -226,7 +221,7 @@ class TextModel:
         x = (1.0 + np.log(total)) * self.idf[feature]
         x *= share / np.sqrt(share @ (x * x)) if x.size else share
         whole = _sigmoid(self.intercept + x @ weights)
-        is_sentence = np.array([len(piece.strip()) > MIN_SENTENCE_CHARS for piece in pieces])
+        is_sentence = np.fromiter(map(_is_sentence, pieces), dtype=bool, count=len(pieces))
         if is_sentence.any():
             x = (1.0 + np.log(counts)) * self.idf[feature]
             best = _sigmoid(self._logits(row, x, weights, len(pieces)))[is_sentence].max(axis=0)
@@ -247,8 +242,16 @@ def sentences(text: str) -> list[str]:
     (_prepared): pieces between a sentence's closing punctuation (Latin, Sinhala and Tamil,
     Devanagari-style and Burmese full stops) and the next word, or between lines, longer than
     MIN_SENTENCE_CHARS. Thai, written without such punctuation, is mostly one piece."""
-    pieces = _SENTENCE_BREAK.split(_prepared(text))
-    return [piece for piece in pieces if len(piece.strip()) > MIN_SENTENCE_CHARS]
+    return [piece for piece in _pieces(text) if _is_sentence(piece)]
+
+
+def _pieces(text: str) -> list[str]:
+    """The text _prepared, cut at sentence breaks: its sentences and the shorter pieces between them."""
+    return _SENTENCE_BREAK.split(_prepared(text))
+
+
+def _is_sentence(piece: str) -> bool:
+    return len(piece.strip()) > MIN_SENTENCE_CHARS
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
