@@ -57,6 +57,13 @@ def test_gate_finds_every_occurrence() -> None:
     assert gate.admits("my visa expired") and not gate.admits("my id card")
 
 
+def test_no_gate_on_a_single_character() -> None:
+    # A space or a single letter is in almost every sentence: such a pattern runs everywhere instead.
+    assert make_gate(frozenset({"passport", " "})) is None
+    assert make_gate(frozenset({"a", "visa"})) is None
+    assert make_gate(frozenset({"ya", "visa"})) is not None
+
+
 def test_literal_finder_reports_overlapping_and_nested_occurrences() -> None:
     finder = LiteralFinder(["pass", "passport", "port", "absent"])
     found = finder.positions("my passport, his passport and the port")

@@ -438,12 +438,19 @@ def _trie_regex(literals: Iterable[str]) -> str:
     return build(trie)
 
 
+# A single character (a space, "a", "က") occurs in almost every sentence: a gate on it would only cost
+# the literal finder a hit at each occurrence.
+MIN_GATE_LITERAL = 2
+
+
 def make_gate(literals: frozenset[str] | None, separators: str = "") -> Gate | None:
     """A gate for a pattern's necessary literals (None: the pattern must always run)."""
     if not literals:
         return None
     # Drop literals that contain another literal of the set: the shorter one is found whenever they are.
     minimal = sorted(lit for lit in literals if not any(o != lit and o in lit for o in literals))
+    if len(minimal[0]) < MIN_GATE_LITERAL:
+        return None
     # A literal holding a separator would be cut by the sentence split; such patterns cross anyway.
     separators = "".join(ch for ch in separators if not any(ch in lit for lit in minimal))
     if len(minimal) <= _IN_TESTS:
