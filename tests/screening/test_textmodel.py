@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,7 +98,7 @@ def test_probabilities_equal_scikit_learns() -> None:
 def test_texts_scored_together_score_as_each_alone() -> None:
     model = load_text_model()
     texts = ["", LONG, "zzqx qqzx", "ยึดพาสปอร์ต", "Gaji tidak dibayar.", "..."]
-    together = model._probabilities(texts)
+    together = model.probabilities_many(texts)
     for row, text in zip(together, texts, strict=True):
         alone = model.probabilities(text)
         assert row.tolist() == pytest.approx([alone[t] for t in model.targets], rel=1e-12)
@@ -195,6 +196,9 @@ def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on
             return {**p, debt: 0.8 if "notebook" in text else 0.4}
 
         scores = probabilities
+
+        def probabilities_many(self, texts: list[str]) -> np.ndarray:
+            return np.array([[self.probabilities(text)[t] for t in self.targets] for text in texts])
 
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
     monkeypatch.setattr(detector_module, "load_text_model", lambda: Owed(**{**fields, "t_add": 0.6}))

@@ -768,13 +768,13 @@ def _suggestion_evidence(
     model: TextModel, text: str, codes: tuple[str, ...], breaks: re.Pattern[str] | None
 ) -> list[_Match]:
     """The evidence for the indicators the text model suggests: for each, the sentence it gives the
-    highest probability (each sentence scored once). A single sentence (Thai and chat text often have
-    no punctuation) is the whole text."""
+    highest probability (the first of equals; the sentences scored together). A single sentence (Thai and
+    chat text often have no punctuation) is the whole text."""
     spans = _sentences(text, breaks) or [(0, len(text))]
     if len(spans) == 1:
         return [_Match(code, *spans[0]) for code in codes]
-    scored = [(model.probabilities(text[a:b]), (a, b)) for a, b in spans]
-    return [_Match(code, *max(scored, key=lambda item: item[0][code])[1]) for code in codes]
+    rows = model.probabilities_many([text[a:b] for a, b in spans])
+    return [_Match(code, *spans[int(rows[:, model.targets.index(code)].argmax())]) for code in codes]
 
 
 def _dedupe(matches: list[_Match]) -> list[_Match]:

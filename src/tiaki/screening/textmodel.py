@@ -191,16 +191,17 @@ class TextModel:
         z[row[starts]] += np.add.reduceat(x[:, None] * weights, starts, axis=0)
         return z
 
-    def _probabilities(self, texts: list[str]) -> np.ndarray:
-        """Each target's probability for each text, as rows: sklearn's TfidfVectorizer with sublinear tf
-        and l2 norm, then the logistic regressions, computed with numpy for all the texts at once."""
+    def probabilities_many(self, texts: list[str]) -> np.ndarray:
+        """Each target's probability for each text, as rows (columns in the order of `targets`): sklearn's
+        TfidfVectorizer with sublinear tf and l2 norm, then the logistic regressions, computed with numpy
+        for all the texts at once."""
         row, feature, counts = self._counted([_prepared(text) for text in texts])
         x = (1.0 + np.log(counts)) * self.idf[feature]
         return _sigmoid(self._logits(row, x, self._by_feature[feature], len(texts)))
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each target's probability for a text."""
-        return dict(zip(self.targets, self._probabilities([text])[0].tolist(), strict=True))
+        return dict(zip(self.targets, self.probabilities_many([text])[0].tolist(), strict=True))
 
     def scores(self, text: str) -> dict[str, float]:
         """What the review reads: for each indicator, the text's probability raised by SENTENCE_PULL of
