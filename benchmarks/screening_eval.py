@@ -20,14 +20,15 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh16 # eleventh session; tuning since the twelfth
     uv run python benchmarks/screening_eval.py --split fresh17 # written in the twelfth session, kept unseen
     uv run python benchmarks/screening_eval.py --split fresh18 # written in the twelfth session, kept unseen
+    uv run python benchmarks/screening_eval.py --split fresh19 # thirteenth session, kept unseen
     uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh16
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
-tuning; `tune` is what rule work may look at. heldout, fresh17 and fresh18 stay unseen (--show-errors refuses
-them). fresh8 was run once before and once after the fourth session's rule work, then joined `tune`; so did
-fresh10 in the fifth session and fresh11 (360 narratives, 40 per language, 166 without an indicator; sha256
-79e0f595...) in the sixth. fresh12 (360 narratives, 40 per language, 164 without an indicator; sha256
+tuning; `tune` is what rule work may look at. heldout, fresh17, fresh18 and fresh19 stay unseen (--show-errors
+refuses them). fresh8 was run once before and once after the fourth session's rule work, then joined `tune`;
+so did fresh10 in the fifth session and fresh11 (360 narratives, 40 per language, 166 without an indicator;
+sha256 79e0f595...) in the sixth. fresh12 (360 narratives, 40 per language, 164 without an indicator; sha256
 5cd56bf1...) was written in the sixth session, after its rule work, by authors who saw neither the rules nor
 the other sets; it was run on the sixth session's final detector, then once before and once after the seventh
 session's text-model work, and joined `tune`. fresh13 (360 narratives, 40 per language, 162 without an
@@ -47,9 +48,11 @@ written in the twelfth session from the same guide, by a fourth set of writer-la
 before that session's work, after its first step, after its second (fresh16 joining `tune`) and after its
 third (the model reads sentences). fresh18 (360 narratives, 40 per language, 153 without an indicator; sha256
 6e9574b4...) was written later in the twelfth session by a fifth set of pairings and run once before and once
-after that session's third step. fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256
-6d8052c9...), fresh8 (360 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...) and
-fresh10 (360 narratives, 40 per language, 159 without an indicator; sha256 78683069...) were written by
+after that session's third step. fresh19 (360 narratives, 40 per language, 150 without an indicator; sha256
+d45366c4...) was written in the thirteenth session by a sixth set of pairings from the same guide and run
+once, on that session's final detector. fresh6 (315 narratives, 35 per language, 132 without an indicator;
+sha256 6d8052c9...), fresh8 (360 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...)
+and fresh10 (360 narratives, 40 per language, 159 without an indicator; sha256 78683069...) were written by
 authors who saw neither the rules nor the other sets. fresh7 (540 narratives, 60 per language, 180 without an
 indicator) and fresh9 (the same size, rich in indirect deception and abuse of vulnerability) were written the
 same way, asking for differently worded positives per indicator and language, to tune recall on wording we did
@@ -82,9 +85,9 @@ TUNE_SPLITS = ["dev", "fresh", *(f"fresh{n}" for n in range(2, 17))]
 ALL_SPLITS = [
     "dev",
     "heldout",
-    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 19)),
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 20)),
 ]
-UNSEEN_SPLITS = {"heldout", "fresh17", "fresh18"}
+UNSEEN_SPLITS = {"heldout", "fresh17", "fresh18", "fresh19"}
 
 
 def load(split: str) -> list[dict]:
