@@ -61,6 +61,7 @@ def test_no_gate_on_a_single_character() -> None:
     # A space or a single letter is in almost every sentence: such a pattern runs everywhere instead.
     assert make_gate(frozenset({"passport", " "})) is None
     assert make_gate(frozenset({"a", "visa"})) is None
+    assert make_gate(frozenset({"ab", "z"})) is None
     assert make_gate(frozenset({"ya", "visa"})) is not None
 
 

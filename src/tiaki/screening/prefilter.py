@@ -449,7 +449,7 @@ def make_gate(literals: frozenset[str] | None, separators: str = "") -> Gate | N
         return None
     # Drop literals that contain another literal of the set: the shorter one is found whenever they are.
     minimal = sorted(lit for lit in literals if not any(o != lit and o in lit for o in literals))
-    if len(minimal[0]) < MIN_GATE_LITERAL:
+    if min(map(len, minimal)) < MIN_GATE_LITERAL:
         return None
     # A literal holding a separator would be cut by the sentence split; such patterns cross anyway.
     separators = "".join(ch for ch in separators if not any(ch in lit for lit in minimal))
