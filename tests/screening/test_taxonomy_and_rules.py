@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import shutil
 from pathlib import Path
 
 import pytest
 
+from tiaki.screening import rules as rules_module
 from tiaki.screening.rules import RULES_DIR, RuleFileError, load_all_rules, load_rules_file, parse_rules
 from tiaki.screening.taxonomy import ILO_CODES, TaxonomyError, load_taxonomy, parse_taxonomy
 
@@ -187,3 +190,34 @@ def test_file_name_must_match_language(tmp_path: Path) -> None:
     (tmp_path / "zz.toml").write_text(source, encoding="utf-8")
     with pytest.raises(RuleFileError, match="does not match the file name"):
         load_rules_file(tmp_path / "zz.toml")
+
+
+def test_the_stored_version_changes_with_the_rules_and_the_detectors_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored screening is stale, and screened again, once a rule file or the code that found it changes."""
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules_dir)
+    version = rules_module.ruleset_version.__wrapped__  # not the cached value
+    before = version(rules_dir)
+    assert version(rules_dir) == before
+    en = rules_dir / "en.toml"
+    en.write_text(en.read_text(encoding="utf-8") + "\n# a reviewer's comment\n", encoding="utf-8")
+    edited = version(rules_dir)
+    assert edited != before
+    code = tmp_path / "detector.py"
+    code.write_text("SENTENCE_REACH = 160\n", encoding="utf-8")
+    monkeypatch.setattr(rules_module, "DETECTOR_SOURCES", (*rules_module.DETECTOR_SOURCES, code))
+    with_code = version(rules_dir)
+    code.write_text("SENTENCE_REACH = 200\n", encoding="utf-8")
+    assert version(rules_dir) not in (before, edited, with_code)
+
+
+def test_the_versioned_code_holds_every_screening_module_it_imports() -> None:
+    """DETECTOR_SOURCES cannot rot: a module the detector's code imports from the package is in it too."""
+    names = {path.stem for path in rules_module.DETECTOR_SOURCES}
+    assert "detector" in names and "textmodel" in names
+    for path in rules_module.DETECTOR_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tiaki.screening."):
+                assert node.module.removeprefix("tiaki.screening.") in names, (path.name, node.module)

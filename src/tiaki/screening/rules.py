@@ -28,6 +28,22 @@ from tiaki.screening.taxonomy import DATA_DIR, TAXONOMY_PATH, load_taxonomy
 
 RULES_DIR = DATA_DIR / "rules"
 TEXT_MODEL_PATH = DATA_DIR / "text_model.npz"  # the statistical layer (textmodel.py)
+# The code that decides what a screening finds, part of the version stored with each result (see
+# ruleset_version): a module the detector comes to depend on for its findings belongs here.
+DETECTOR_SOURCES = tuple(
+    Path(__file__).with_name(name)
+    for name in (
+        "detector.py",
+        "language.py",
+        "normalise.py",
+        "prefilter.py",
+        "rules.py",
+        "scoring.py",
+        "segmentation.py",
+        "taxonomy.py",
+        "textmodel.py",
+    )
+)
 SEGMENTATIONS = ("words", "word_start", "thai", "myanmar")
 SCRIPTS = ("Latin", "Thai", "Myanmar", "Sinhala", "Tamil")
 _TERM = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -427,10 +443,12 @@ def load_all_rules(directory: Path = RULES_DIR) -> dict[str, RuleSet]:
 
 @cache
 def ruleset_version(directory: Path = RULES_DIR) -> str:
-    """Taxonomy version plus a digest of the taxonomy, every rule file and the text model, stored with
-    each result.
+    """Taxonomy version plus a digest of the taxonomy, every rule file, the text model and the detector's
+    code (DETECTOR_SOURCES), stored with each result.
 
-    The digest changes whenever any data file changes, so stored results know they are stale.
+    The digest changes whenever any of them changes, so stored results know they are stale and are
+    screened again, and each result names exactly what found it. (A change that only makes the code
+    faster re-screens too: the price of never having to trust that a change found nothing new.)
     """
     digest = hashlib.sha256(TAXONOMY_PATH.read_bytes())
     for path in sorted(directory.glob("*.toml")):
@@ -438,4 +456,7 @@ def ruleset_version(directory: Path = RULES_DIR) -> str:
         digest.update(path.read_bytes())
     if TEXT_MODEL_PATH.exists():
         digest.update(TEXT_MODEL_PATH.read_bytes())
+    for path in DETECTOR_SOURCES:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return f"{load_taxonomy().version}+{digest.hexdigest()[:12]}"
