@@ -34,6 +34,9 @@ MAX_SET = 64
 # Prefix literals only open places to try a part (they are not checked one by one): more may be kept.
 MAX_PREFIXES = 512
 MAX_CLASS = 6
+# A single character (a space, "a", "က") occurs in almost every sentence: neither a gate nor a prefix
+# anchor on it narrows where a pattern runs, and each occurrence costs the literal finder a hit.
+MIN_LITERAL = 2
 
 _Req = frozenset[str] | None
 
@@ -232,7 +235,7 @@ def prefix_literals(pattern: str) -> tuple[str, ...] | None:
     """
     parsed = _parse(pattern)
     found = _prefixes(parsed) if parsed is not None else None
-    if found is None or not found[0] or min(map(len, found[0])) < 2:
+    if found is None or not found[0] or min(map(len, found[0])) < MIN_LITERAL:
         return None
     # A prefix that starts with another one adds no start position.
     return tuple(sorted(p for p in found[0] if not any(o != p and p.startswith(o) for o in found[0])))
@@ -438,18 +441,13 @@ def _trie_regex(literals: Iterable[str]) -> str:
     return build(trie)
 
 
-# A single character (a space, "a", "က") occurs in almost every sentence: a gate on it would only cost
-# the literal finder a hit at each occurrence.
-MIN_GATE_LITERAL = 2
-
-
 def make_gate(literals: frozenset[str] | None, separators: str = "") -> Gate | None:
     """A gate for a pattern's necessary literals (None: the pattern must always run)."""
     if not literals:
         return None
     # Drop literals that contain another literal of the set: the shorter one is found whenever they are.
     minimal = sorted(lit for lit in literals if not any(o != lit and o in lit for o in literals))
-    if min(map(len, minimal)) < MIN_GATE_LITERAL:
+    if min(map(len, minimal)) < MIN_LITERAL:
         return None
     # A literal holding a separator would be cut by the sentence split; such patterns cross anyway.
     separators = "".join(ch for ch in separators if not any(ch in lit for lit in minimal))
