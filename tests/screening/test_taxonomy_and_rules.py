@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,6 +213,38 @@ def test_the_stored_version_changes_with_the_rules_and_the_detectors_code(
     with_code = version(rules_dir)
     code.write_text("SENTENCE_REACH = 200\n", encoding="utf-8")
     assert version(rules_dir) not in (before, edited, with_code)
+
+
+def test_the_stored_version_changes_with_a_library_the_detector_runs_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An upgrade of pythainlp may cut Thai words elsewhere, so results found before it are stale too."""
+    version = rules_module.ruleset_version.__wrapped__
+    before = version(RULES_DIR)
+    installed = rules_module.version
+    monkeypatch.setattr(
+        rules_module, "version", lambda name: "99.0" if name == "pythainlp" else installed(name)
+    )
+    assert "pythainlp 99.0" in rules_module.detector_environment()
+    assert version(RULES_DIR) != before
+
+
+def test_the_versioned_libraries_hold_every_library_the_detector_imports() -> None:
+    """DETECTOR_LIBRARIES cannot rot: a third-party module the detector's code imports, at the top or
+    inside a function, is versioned too (scikit-learn only trains the text model: a development tool)."""
+    distributions = importlib.metadata.packages_distributions()
+    training_only = {"sklearn"}
+    imported: set[str] = set()
+    for path in rules_module.DETECTOR_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "tiaki"}
+    assert {"lingua", "pythainlp", "numpy"} <= third_party
+    for name in third_party - training_only:
+        assert set(distributions[name]) <= set(rules_module.DETECTOR_LIBRARIES), name
 
 
 def test_the_versioned_code_holds_every_screening_module_it_imports() -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,18 @@ DETECTOR_SOURCES = tuple(
         "taxonomy.py",
         "textmodel.py",
     )
+)
+# The libraries whose behaviour decides a finding, by distribution name, also part of that version: language
+# identification (lingua), Zawgyi detection and conversion (myanmartools, python-myanmar), Thai word cuts
+# (pythainlp), the literal pass (pyahocorasick) and the text model's arithmetic (numpy). An upgrade of one
+# of them re-screens, as a change of the detector's own code does.
+DETECTOR_LIBRARIES = (
+    "lingua-language-detector",
+    "myanmartools",
+    "numpy",
+    "pyahocorasick",
+    "python-myanmar",
+    "pythainlp",
 )
 SEGMENTATIONS = ("words", "word_start", "thai", "myanmar")
 SCRIPTS = ("Latin", "Thai", "Myanmar", "Sinhala", "Tamil")
@@ -443,8 +457,8 @@ def load_all_rules(directory: Path = RULES_DIR) -> dict[str, RuleSet]:
 
 @cache
 def ruleset_version(directory: Path = RULES_DIR) -> str:
-    """Taxonomy version plus a digest of the taxonomy, every rule file, the text model and the detector's
-    code (DETECTOR_SOURCES), stored with each result.
+    """Taxonomy version plus a digest of the taxonomy, every rule file, the text model, the detector's
+    code (DETECTOR_SOURCES) and what it runs on (detector_environment), stored with each result.
 
     The digest changes whenever any of them changes, so stored results know they are stale and are
     screened again, and each result names exactly what found it. (A change that only makes the code
@@ -459,4 +473,17 @@ def ruleset_version(directory: Path = RULES_DIR) -> str:
     for path in DETECTOR_SOURCES:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    digest.update(detector_environment().encode())
     return f"{load_taxonomy().version}+{digest.hexdigest()[:12]}"
+
+
+def detector_environment() -> str:
+    """What outside the project decides a finding: the interpreter's minor version (its regular expression
+    engine), its Unicode data (which characters are letters, lower case, normal forms) and the versions
+    of DETECTOR_LIBRARIES, one per line."""
+    lines = [
+        f"python {sys.version_info.major}.{sys.version_info.minor}",
+        f"unicode {unicodedata.unidata_version}",
+    ]
+    lines += [f"{name} {version(name)}" for name in DETECTOR_LIBRARIES]
+    return "\n".join(lines)
