@@ -29,8 +29,8 @@ from git, so this needs a clone with history):
 
 `--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`), the model trained
 without that split. `t_low` and `t_neg` (dropping) are chosen first, then `t_add` (suggesting) with them, from
-0.5 up: a suggestion must be more likely than not. `heldout` and the frozen sets (`fresh18`, `fresh19`)
-are never read. The models are trained on today's `tune` splits less the test and validation sets,
+0.5 up: a suggestion must be more likely than not. `heldout` and the frozen sets (`fresh18`, `fresh19`,
+`fresh20`) are never read. The models are trained on today's `tune` splits less the test and validation sets,
 so a point's figures can rise as later sets join `tune`. Prints micro-F1, P, R, the false-positive rate on the
 narratives without an indicator and the lowest language's F1: rules alone, with the layer dropping only, and
 with its suggestions too.
