@@ -54,11 +54,12 @@ in the fourteenth session it was run once before and once after that session's f
 `tune`), then chose the thresholds in turn and joined `tune`. fresh19 (360 narratives, 40 per language, 150
 without an indicator; sha256 d45366c4...) was written in the thirteenth session by a sixth set of pairings
 from the same guide and run once on that session's final detector, then once before the fourteenth session's
-work and once after each of its three steps. fresh20 (360 narratives, 40 per language, 153 without an
-indicator; sha256 71aeb385...) was written in the fourteenth session by a seventh set of pairings (en, my, mi
-/ vi, th, si / id, ta, ms) and run once after each of that session's three steps. In the fourteenth session 39
-narratives of fresh5..fresh16 that tell of sex forced with clients gained physical_sexual_violence, as the
-guide and the newer sets label it (the sha256 here are of the sets as written).
+work, once after each of its three steps and once after its review. fresh20 (360 narratives, 40 per language,
+153 without an indicator; sha256 71aeb385...) was written in the fourteenth session by a seventh set of
+pairings (en, my, mi / vi, th, si / id, ta, ms) and run once after each of that session's three steps and once
+after its review. In the fourteenth session 39 narratives of fresh5..fresh16 that tell of sex forced with
+clients gained physical_sexual_violence, as the guide and the newer sets label it (the sha256 here are of the
+sets as written).
 fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...), fresh8 (360
 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...) and fresh10 (360 narratives, 40 per
 language, 159 without an indicator; sha256 78683069...) were written by authors who saw neither the rules nor
