@@ -6,6 +6,7 @@ import ast
 import importlib.metadata
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -235,12 +236,11 @@ def test_the_versioned_libraries_hold_every_library_the_detector_imports() -> No
     distributions = importlib.metadata.packages_distributions()
     training_only = {"sklearn"}
     imported: set[str] = set()
-    for path in rules_module.DETECTOR_SOURCES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                imported.add(node.module.split(".")[0])
+    for _path, node in _detector_imports():
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif node.module and not node.level:
+            imported.add(node.module.split(".")[0])
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "tiaki"}
     assert {"lingua", "pythainlp", "numpy"} <= third_party
     for name in third_party - training_only:
@@ -251,7 +251,14 @@ def test_the_versioned_code_holds_every_screening_module_it_imports() -> None:
     """DETECTOR_SOURCES cannot rot: a module the detector's code imports from the package is in it too."""
     names = {path.stem for path in rules_module.DETECTOR_SOURCES}
     assert "detector" in names and "textmodel" in names
+    for path, node in _detector_imports():
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tiaki.screening."):
+            assert node.module.removeprefix("tiaki.screening.") in names, (path.name, node.module)
+
+
+def _detector_imports() -> Iterator[tuple[Path, ast.Import | ast.ImportFrom]]:
+    """Every import statement of the versioned detector code, at the top or inside a function."""
     for path in rules_module.DETECTOR_SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tiaki.screening."):
-                assert node.module.removeprefix("tiaki.screening.") in names, (path.name, node.module)
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                yield path, node
