@@ -24,7 +24,8 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh20 # fourteenth session, kept unseen
     uv run python benchmarks/screening_eval.py --split fresh21 # fifteenth session, kept unseen
     uv run python benchmarks/screening_eval.py --split fresh22 # fifteenth session; tuning from the start
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh19, fresh22..23
+    uv run python benchmarks/screening_eval.py --split fresh25 # fifteenth session; tuning from the start
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh19, fresh22..25
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
@@ -72,11 +73,13 @@ the other sets. fresh7 (540 narratives, 60 per language, 180 without an indicato
 rich in indirect deception and abuse of vulnerability) were written the same way, asking for differently
 worded positives per indicator and language, to tune recall on wording we did not write. Rows may carry
 `exploitation` (HTCDS exploitation types); where they do, exploitation-type precision and recall are printed
-too. fresh22 and fresh23 (360 narratives each, 40 per language, 144 and 159 without an indicator; sha256
-6538b2aa... and fdfa1e9a...) were written in the fifteenth session the same way, by a ninth and a tenth set of
-pairings (en, vi, si / th, my, mi / id, ms, ta and en, id, my / vi, ta, mi / th, si, ms), as tuning and
-training data from the start: fresh22 asked for at least six abuse of vulnerability, abusive working and
-living conditions and threat cases per language, fresh23 for the guide's usual mix.
+too. fresh22 to fresh25 (360 narratives each, 40 per language, 144, 159, 153 and 161 without an indicator;
+sha256 6538b2aa..., fdfa1e9a..., 560f635a... and 2b2dfb4c...) were written in the fifteenth session the same
+way, each by its own set of pairings (en, vi, si / th, my, mi / id, ms, ta; en, id, my / vi, ta, mi / th, si,
+ms; en, ms, th / vi, my, si / id, ta, mi; en, vi, ta / id, my, th / ms, si, mi), as tuning and training data
+from the start: fresh22 asked for at least six abuse of vulnerability, abusive working and living conditions
+and threat cases per language, fresh23 for the guide's usual mix, fresh24 for a quarter of longer narratives
+that mix topics, fresh25 for at least four cases of each of the four weakest indicators.
 
 The figures are those of `detect` as shipped: the rules, then the statistical layer that may drop their
 findings and suggest others (src/tiaki/screening/textmodel.py). Beside them: the rules alone (`model=False`),
@@ -100,11 +103,11 @@ from tiaki.screening.detector import detect  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
-TUNE_SPLITS = ["dev", "fresh", *(f"fresh{n}" for n in range(2, 20)), "fresh22", "fresh23"]
+TUNE_SPLITS = ["dev", "fresh", *(f"fresh{n}" for n in range(2, 20)), *(f"fresh{n}" for n in range(22, 26))]
 ALL_SPLITS = [
     "dev",
     "heldout",
-    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 24)),
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 26)),
 ]
 UNSEEN_SPLITS = {"heldout", "fresh20", "fresh21"}
 
