@@ -23,8 +23,7 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh19 # thirteenth session; tuning since fifteenth
     uv run python benchmarks/screening_eval.py --split fresh20 # fourteenth session, kept unseen
     uv run python benchmarks/screening_eval.py --split fresh21 # fifteenth session, kept unseen
-    uv run python benchmarks/screening_eval.py --split fresh22 # fifteenth session; tuning from the start
-    uv run python benchmarks/screening_eval.py --split fresh25 # fifteenth session; tuning from the start
+    uv run python benchmarks/screening_eval.py --split fresh22 # fifteenth session (so are 23-25); tuning
     uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh19, fresh22..25
     uv run python benchmarks/screening_eval.py --split all
 
