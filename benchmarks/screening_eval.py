@@ -26,7 +26,8 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh22 # fifteenth session (so are 23-25); tuning
     uv run python benchmarks/screening_eval.py --split fresh26 # sixteenth session (so is 27); tuning
     uv run python benchmarks/screening_eval.py --split fresh28 # sixteenth session, kept unseen
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh20, fresh22..27
+    uv run python benchmarks/screening_eval.py --split fresh29 # sixteenth session (so is 30); tuning
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..20, 22..27, 29, 30
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
@@ -89,7 +90,12 @@ that mix topics, fresh25 for at least four cases of each of the four weakest ind
 the sixteenth session the same way as training data, by pairings en, mi, si / vi, th, ms / id, my, ta and
 en, my, vi / th, ta, si / id, ms, mi: fresh26 asked for two thirds notes written about people by others
 (case workers, officers, hotlines) and eight very short items per language, fresh27 for two thirds in the
-person's own voice (chats, voice messages, posts).
+person's own voice (chats, voice messages, posts). fresh29 and fresh30 (360 narratives each, 144 and 173
+without an indicator; sha256 32dfd546... and 127152a9...) were written later in that session the same way,
+by pairings en, th, my / vi, id, ta / si, ms, mi and en, vi, mi / th, id, si / my, ta, ms: fresh29 asked
+for at least five indirect cases per language of each of abuse of vulnerability, threats, abusive conditions
+and deception, with near-miss negatives on the same topics, fresh30 for the whole migration journey
+(recruitment, transit, destination, return) across sectors and writers.
 
 The figures are those of `detect` as shipped: the rules, then the statistical layer that may drop their
 findings and suggest others (src/tiaki/screening/textmodel.py). Beside them: the rules alone (`model=False`),
@@ -118,11 +124,12 @@ TUNE_SPLITS = [
     "fresh",
     *(f"fresh{n}" for n in range(2, 21)),
     *(f"fresh{n}" for n in range(22, 28)),
+    *(f"fresh{n}" for n in range(29, 31)),
 ]
 ALL_SPLITS = [
     "dev",
     "heldout",
-    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 29)),
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 31)),
 ]
 UNSEEN_SPLITS = {"heldout", "fresh21", "fresh28"}
 
