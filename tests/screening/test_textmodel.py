@@ -124,6 +124,34 @@ def test_the_review_raises_an_indicator_half_way_to_its_most_likely_sentence() -
     assert sentences("Help me. Day 3.") == []  # too short to say anything alone
 
 
+def test_the_review_skips_the_sentences_only_where_it_drops_everything() -> None:
+    """The review stops before the sentences' pull when the text's own "no indicator" probability reaches
+    t_neg; its decision must be the one the full scores give, for texts on both sides of t_neg."""
+    model = load_text_model()
+    texts = [
+        LONG,
+        "We finished the harvest early this year and the cooperative paid everyone on the same day. "
+        "My cousin came to visit and we cooked for the whole street. Next month I start a course.",
+        "Chúng tôi làm việc ở nhà máy giày gần cảng. Chủ giữ hộ chiếu của tôi từ ngày đầu tiên "
+        "và không trả lương ba tháng nay, nói là để trừ tiền nợ.",
+        "Saya bekerja di kebun sawit bersama dua sepupu. Gaji dibayar tiap bulan lewat bank dan saya "
+        "pulang kampung saat Lebaran untuk menjenguk ibu.",
+    ]
+    assert all(len(text) >= MIN_CHARS for text in texts)  # long enough for the model to have a say
+    stopped = 0
+    for text in texts:
+        full = model.scores(text)
+        early = model.scores(text, stop_at=model.t_neg)
+        if full[NO_INDICATOR] >= model.t_neg:
+            stopped += 1
+            assert early == pytest.approx(model.probabilities(text), rel=1e-12)  # the text's own
+        else:
+            assert early == full
+        for codes in (set(), {RD}, {RD, WAGES}):
+            assert model.review(text, codes) == decide(full, codes, model.t_low, model.t_neg, model.t_add)
+    assert 0 < stopped < len(texts)  # both sides of t_neg were exercised
+
+
 def test_decide_drops_unlikely_findings_or_all_of_them() -> None:
     p = {RD: 0.6, WAGES: 0.01, NO_INDICATOR: 0.3}
     kept = decide(p, {RD, WAGES}, t_low=0.04, t_neg=0.72)
@@ -150,7 +178,8 @@ def _forced(no_indicator: float, **probabilities: float) -> TextModel:
         def probabilities(self, text: str) -> dict[str, float]:
             return {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: no_indicator, **probabilities}
 
-        scores = probabilities  # the review's reading of the text: the same fixed figures
+        def scores(self, text: str, *, stop_at: float = np.inf) -> dict[str, float]:
+            return self.probabilities(text)  # the review's reading of the text: the same fixed figures
 
     # Thresholds of its own: what is tested is the detector's use of a review, not the packaged values.
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
@@ -195,7 +224,8 @@ def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on
             p = {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1}
             return {**p, debt: 0.8 if "notebook" in text else 0.4}
 
-        scores = probabilities
+        def scores(self, text: str, *, stop_at: float = np.inf) -> dict[str, float]:
+            return self.probabilities(text)
 
         def probabilities_many(self, texts: list[str]) -> np.ndarray:
             return np.array([[self.probabilities(text)[t] for t in self.targets] for text in texts])

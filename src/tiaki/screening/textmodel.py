@@ -63,6 +63,7 @@ GRAM_SIZES = (2, 3, 4)
 # docs/screening.md); all the way raised it less and let more false positives through.
 SENTENCE_PULL = 0.5
 _PIECE = "\x00"  # between texts tokenised together (TextModel._counted); taken out of every text
+_PIECE_INDEX = np.array([-1], dtype=np.intp).tobytes()  # its mark among the feature indices
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…။।])\s+|\n+")
 MIN_SENTENCE_CHARS = 20  # shorter pieces ("Help me.", "Day 3.") say too little on their own
 # Distinct tokens whose feature indices a model keeps at hand (see TextModel._indices).
@@ -157,6 +158,8 @@ class TextModel:
 
         @functools.lru_cache(maxsize=TOKEN_CACHE)
         def indices(token: str) -> bytes:
+            if token == _PIECE:
+                return _PIECE_INDEX
             found = (vocabulary.get(feature) for feature in (token, *_grams(token)))
             return np.array([i for i in found if i is not None], dtype=np.intp).tobytes()
 
@@ -166,17 +169,16 @@ class TextModel:
         """The features of each of some _prepared texts (see `tokens`) with their counts, as parallel
         arrays sorted by text: the text's number, the feature, its count in that text.
 
-        The texts are tokenised together, a _PIECE token between each two (a token of its own, which
-        has no features): a word's text is the number of _PIECE tokens before it."""
+        The texts are tokenised together, a _PIECE token between each two (a token of its own, whose
+        only index is the mark -1): a feature's text is the number of marks before it."""
         words = _tokens_of(f" {_PIECE} ".join(prepared))
-        found = list(map(self._indices, words))
-        features = np.frombuffer(b"".join(found), dtype=np.intp)
-        per_word = np.fromiter(map(len, found), dtype=np.intp, count=len(words)) // features.itemsize
-        text_of_word = np.cumsum(
-            np.fromiter((word == _PIECE for word in words), dtype=np.intp, count=len(words))
-        )
+        features = np.frombuffer(b"".join(map(self._indices, words)), dtype=np.intp)
+        mark = features < 0
+        features_only = ~mark
         width = len(self.vocabulary)
-        keys, counts = np.unique(np.repeat(text_of_word, per_word) * width + features, return_counts=True)
+        keys, counts = np.unique(
+            np.cumsum(mark)[features_only] * width + features[features_only], return_counts=True
+        )
         row, feature = np.divmod(keys, width)
         return row, feature, counts
 
@@ -203,7 +205,7 @@ class TextModel:
         """Each target's probability for a text."""
         return dict(zip(self.targets, self.probabilities_many([text])[0].tolist(), strict=True))
 
-    def scores(self, text: str) -> dict[str, float]:
+    def scores(self, text: str, *, stop_at: float = np.inf) -> dict[str, float]:
         """What the review reads: for each indicator, the text's probability raised by SENTENCE_PULL of
         the way to its most likely sentence's (see `sentences`), when that is higher (an indicator is
         often told in one sentence of a long narrative, and the rest of the text dilutes it); for
@@ -211,6 +213,10 @@ class TextModel:
 
         The text is counted once, piece by piece (a piece ends on whitespace, which no token holds, so
         the text's features are its pieces' together), and the text and its pieces scored in one pass.
+        Where the text's `no_indicator` probability is `stop_at` or more, the text's own probabilities
+        are returned without the sentences' pull: the review passes its `t_neg` (at which it drops every
+        finding and suggests nothing, whatever the indicators' probabilities; the pull never moves
+        `no_indicator`). Over half of the speed benchmark's narratives skip the sentence pass so.
         """
         pieces = _pieces(text)
         row, feature, counts = self._counted(pieces)
@@ -222,12 +228,15 @@ class TextModel:
         x = (1.0 + np.log(total)) * self.idf[feature]
         x *= share / np.sqrt(share @ (x * x)) if x.size else share
         whole = _sigmoid(self.intercept + x @ weights)
+        none = self.targets.index(NO_INDICATOR)
+        if whole[none] >= stop_at:
+            return dict(zip(self.targets, whole.tolist(), strict=True))
         is_sentence = np.fromiter(map(_is_sentence, pieces), dtype=bool, count=len(pieces))
         if is_sentence.any():
             x = (1.0 + np.log(counts)) * self.idf[feature]
             best = _sigmoid(self._logits(row, x, weights, len(pieces)))[is_sentence].max(axis=0)
             pull = SENTENCE_PULL * np.maximum(best - whole, 0.0)
-            pull[self.targets.index(NO_INDICATOR)] = 0.0
+            pull[none] = 0.0
             whole = whole + pull
         return dict(zip(self.targets, whole.tolist(), strict=True))
 
@@ -235,7 +244,7 @@ class TextModel:
         """Which of the rules' ILO findings the model lets stand in this text, and what it suggests."""
         if not reviews(text):
             return Review(frozenset(codes), (), False)
-        return decide(self.scores(text), codes, self.t_low, self.t_neg, self.t_add)
+        return decide(self.scores(text, stop_at=self.t_neg), codes, self.t_low, self.t_neg, self.t_add)
 
 
 def sentences(text: str) -> list[str]:
