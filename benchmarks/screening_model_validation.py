@@ -131,7 +131,10 @@ def reviewed(
     """What the layer would keep of each row's rule findings, and suggest, with these thresholds."""
     out = []
     for row, p in zip(rows, probs, strict=True):
-        review = decide(p, row["pred"], t_low, t_neg, t_add, may_drop=reviews(row["norm"]))
+        if not reviews(row["norm"]):
+            out.append(set(row["pred"]))
+            continue
+        review = decide(p, row["pred"], t_low, t_neg, t_add)
         out.append(set(review.kept) | set(review.suggested))
     return out
 
