@@ -32,10 +32,16 @@ from tiaki.screening.normalise import normalise  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 from tiaki.screening.textmodel import MODEL_PATH, TextModel, fit, load_text_model, save  # noqa: E402
 
-TRAINING_SPLITS = tuple(TUNE_SPLITS)  # the splits rule work may look at; one list, in screening_eval
-# Chosen by `benchmarks/screening_model_validation.py --choose` (fresh20, with the rules of 6d36932): the
+# Tuning splits the model is not trained on. fresh31 (seventeenth session: indirect restriction, wages, living
+# conditions and isolation, with near-miss negatives) lowered the validation points' mean micro-F1: C-K 0.9083
+# without it or fresh32, 0.9072 with fresh31 alone, 0.9102 with fresh32 alone, 0.9052 with both. Rule work
+# may still read it.
+NOT_TRAINED = ("fresh31",)
+# The splits rule work may look at (one list, in screening_eval), less NOT_TRAINED.
+TRAINING_SPLITS = tuple(split for split in TUNE_SPLITS if split not in NOT_TRAINED)
+# Chosen by `benchmarks/screening_model_validation.py --choose` (fresh21, with the rules of 6d36932): the
 # best micro-F1 there with false positives on negatives within the 5% target.
-T_LOW = 0.1
+T_LOW = 0.15
 T_NEG = 0.5
 T_ADD = 0.5
 
