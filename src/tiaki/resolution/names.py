@@ -357,8 +357,15 @@ def normalise_name(raw: str | None, *, fixed_order: bool = False) -> NameKeys:
         latin = romanise(word, "myanmar_unicode" if script_of(word) == "myanmar" else None).lower()
         # Burmese romanisation separates syllables with spaces, as Burmese names are written in Latin.
         romanised.extend(w for w in (_NON_KEY.sub(" ", latin)).split() if w)
-    romanised, titles = _take_sequences(romanised, particles.honorific_sequences, leading_only=True)
-    romanised, _particles = _take_sequences(romanised, particles.particle_sequences, leading_only=False)
+    # Taking a particle can bare a leading title ("b u aung": "b" for bin, then the Burmese "U"), so both
+    # are taken until neither finds more: a name's keys must be their own keys.
+    titles: list[str] = []
+    while True:
+        romanised, taken = _take_sequences(romanised, particles.honorific_sequences, leading_only=True)
+        titles += taken
+        romanised, dropped = _take_sequences(romanised, particles.particle_sequences, leading_only=False)
+        if not taken and not dropped:
+            break
     honorifics = [romanise(t).lower() for t in native_titles] + titles
     # Loose keys stand for the person, not the spelling: familiar forms become the full name and
     # numbers (ordinals such as "1st", "16th") are dropped (the words are of a-z and 0-9 by now).
