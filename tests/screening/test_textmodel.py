@@ -19,11 +19,13 @@ from tiaki.screening import detector as detector_module
 from tiaki.screening.textmodel import (
     MIN_CHARS,
     NO_INDICATOR,
+    PULL_SENTENCES,
     TextModel,
     _prepared,
     decide,
     fit,
     load_text_model,
+    sentence_pull,
     sentences,
     tokens,
 )
@@ -122,6 +124,30 @@ def test_the_review_raises_an_indicator_half_way_to_its_most_likely_sentence() -
             assert scores[target] == pytest.approx(whole[target] + 0.5 * max(best[target] - whole[target], 0))
     assert scores[RD] > whole[RD]  # told in one sentence of four: the sentence lifts it
     assert sentences("Help me. Day 3.") == []  # too short to say anything alone
+
+
+def test_the_pull_shrinks_in_a_text_of_many_sentences() -> None:
+    """The most likely of many sentences leans towards some indicator by chance, so beyond
+    PULL_SENTENCES sentences the pull shrinks with the square root of their number."""
+    assert sentence_pull(1) == sentence_pull(PULL_SENTENCES) == 0.5
+    assert sentence_pull(4 * PULL_SENTENCES) == pytest.approx(0.25)
+    model = load_text_model()
+    filler = [
+        f"On day {n} we cooked rice together and talked about the weather in our home village."
+        for n in range(1, 12)
+    ]
+    text = " ".join(
+        [*filler[:5], "The boss took my passport on the first day and keeps it locked away.", *filler[5:]]
+    )
+    pieces = sentences(text)
+    assert len(pieces) == 12
+    whole, scores = model.probabilities(text), model.scores(text)
+    best = {t: max(model.probabilities(piece)[t] for piece in pieces) for t in model.targets}
+    assert best[RD] > whole[RD]
+    for target in model.targets:
+        if target != NO_INDICATOR:
+            lift = max(best[target] - whole[target], 0)
+            assert scores[target] == pytest.approx(whole[target] + 0.5 * (PULL_SENTENCES / 12) ** 0.5 * lift)
 
 
 def test_the_review_skips_the_sentences_only_where_it_drops_everything() -> None:

@@ -14,8 +14,8 @@ least MIN_CHARS characters:
   what it rests on.
 
 The probabilities these checks read are the whole text's, each indicator's raised half-way towards its
-most likely sentence's (`TextModel.scores`): in a long narrative the one sentence that tells of an
-indicator is otherwise diluted by the rest.
+most likely sentence's (`TextModel.scores`), less in a text of many sentences: in a long narrative the one
+sentence that tells of an indicator is otherwise diluted by the rest.
 
 The model is one logistic regression per target (the 11 ILO codes and `no_indicator`) over sublinear TF-IDF
 features of `tokens` (words and their character 2- to 4-grams; Burmese syllables and syllable pairs; Thai
@@ -30,6 +30,7 @@ positives on negatives by two thirds or more and suggesting then raised micro-F1
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,13 @@ GRAM_SIZES = (2, 3, 4)
 # average, every point by 0.2 or more, with false positives within the target (twelfth session,
 # docs/screening.md); all the way raised it less and let more false positives through.
 SENTENCE_PULL = 0.5
+# ...in a text of up to this many sentences; beyond, the pull shrinks with the square root of their number
+# (SENTENCE_PULL * sqrt(PULL_SENTENCES / n)). The most likely of many sentences leans towards some
+# indicator by chance: on 360 long narratives (a median 1,115 characters; the model trained without the
+# writers' own items) the full pull let through an indicator in 9.6% of the negatives, this in 5.4%,
+# micro-F1 0.843 -> 0.850 (benchmarks/screening_long_narratives.py); at validation points C-K and in the
+# choice of the packaged thresholds, nothing changed (eighteenth session, docs/screening.md).
+PULL_SENTENCES = 6
 _PIECE = "\x00"  # between texts tokenised together (TextModel._counted); taken out of every text
 _PIECE_INDEX = np.array([-1], dtype=np.intp).tobytes()  # its mark among the feature indices
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…။।])\s+|\n+")
@@ -208,8 +216,8 @@ class TextModel:
     def scores(self, text: str, *, stop_at: float = np.inf) -> dict[str, float]:
         """What the review reads: for each indicator, the text's probability raised by SENTENCE_PULL of
         the way to its most likely sentence's (see `sentences`), when that is higher (an indicator is
-        often told in one sentence of a long narrative, and the rest of the text dilutes it); for
-        `no_indicator`, the text's probability.
+        often told in one sentence of a long narrative, and the rest of the text dilutes it), less beyond
+        PULL_SENTENCES sentences; for `no_indicator`, the text's probability.
 
         The text is counted once, piece by piece (a piece ends on whitespace, which no token holds, so
         the text's features are its pieces' together), and the text and its pieces scored in one pass.
@@ -235,7 +243,7 @@ class TextModel:
         if is_sentence.any():
             x = (1.0 + np.log(counts)) * self.idf[feature]
             best = _sigmoid(self._logits(row, x, weights, len(pieces)))[is_sentence].max(axis=0)
-            pull = SENTENCE_PULL * np.maximum(best - whole, 0.0)
+            pull = sentence_pull(int(is_sentence.sum())) * np.maximum(best - whole, 0.0)
             pull[none] = 0.0
             whole = whole + pull
         return dict(zip(self.targets, whole.tolist(), strict=True))
@@ -258,6 +266,12 @@ def sentences(text: str) -> list[str]:
 def _pieces(text: str) -> list[str]:
     """The text _prepared, cut at sentence breaks: its sentences and the shorter pieces between them."""
     return _SENTENCE_BREAK.split(_prepared(text))
+
+
+def sentence_pull(n: int) -> float:
+    """How far an indicator's probability moves towards its most likely sentence's in a text of n
+    sentences (see PULL_SENTENCES)."""
+    return SENTENCE_PULL * min(1.0, math.sqrt(PULL_SENTENCES / n))
 
 
 def _is_sentence(piece: str) -> bool:
