@@ -30,6 +30,8 @@ from git, so this needs a clone with history):
   thresholds chosen on `fresh19` with the rules of d125fe1;
 - M: `fresh21` with the rules of 6d36932 (still the rules in the seventeenth session, which read it only in
   aggregate); thresholds chosen on `fresh20` with the same rules;
+- N: `fresh28` with the rules of 6d36932 (still the rules in the eighteenth session, which had read it only in
+  aggregate); thresholds chosen on `fresh21` with the same rules;
 - E2, F2: as E and F, the thresholds chosen on the two sets before the test set together. That was no
   better (eleventh session: E2 0.866 against E 0.890; F2 the same as F), so the packaged thresholds come
   from the newest set alone.
@@ -37,7 +39,7 @@ from git, so this needs a clone with history):
 `--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`), the model trained
 without that split. `t_low` (dropping one finding) is chosen first, then `t_add` (suggesting) with it, from
 0.5 up: a suggestion must be more likely than not. `t_neg` (dropping every finding) is 0.5: "no indicator"
-more likely than not (see T_NEG). `heldout` and the frozen sets (`fresh28`, `fresh33`)
+more likely than not (see T_NEG). `heldout` and the frozen sets (`fresh33`, `fresh34`)
 are never read. The models are trained on today's `tune` splits less the test and validation sets,
 so a point's figures can rise as later sets join `tune`. Prints micro-F1, P, R, the false-positive rate on the
 narratives without an indicator and the lowest language's F1: rules alone, with the layer dropping only, and
@@ -90,13 +92,14 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
     "K": (("fresh19", "d125fe1"), (("fresh18", "94f504d"),)),
     "L": (("fresh20", "6d36932"), (("fresh19", "d125fe1"),)),
     "M": (("fresh21", "6d36932"), (("fresh20", "6d36932"),)),
+    "N": (("fresh28", "6d36932"), (("fresh21", "6d36932"),)),
     # Thresholds from two pairs together (eleventh session): no better than from the newest alone (E, F).
     "E2": (("fresh13", "312833f"), (("fresh11", "dce2873"), ("fresh12", "cc637d7"))),
     "F2": (("fresh14", "dd70fcf"), (("fresh12", "cc637d7"), ("fresh13", "312833f"))),
 }
 # The newest labelled set with the rules that had not seen it (the newest point's test): where the packaged
 # thresholds come from.
-CHOICE = (POINTS["M"][0],)
+CHOICE = (POINTS["N"][0],)
 # The target for false positives on narratives without an indicator: thresholds are chosen for the
 # best micro-F1 among those that meet it on the validation set.
 FP_TARGET = 0.05
