@@ -30,7 +30,8 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh31 # seventeenth session (so is 32); tuning
     uv run python benchmarks/screening_eval.py --split fresh33 # seventeenth session, kept unseen
     uv run python benchmarks/screening_eval.py --split fresh34 # eighteenth session, kept unseen
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh32
+    uv run python benchmarks/screening_eval.py --split fresh35 # eighteenth session (so is 36); tuning
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh32, 35, 36
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
@@ -80,9 +81,10 @@ after the eighteenth session's first step; it then chose the thresholds (validat
 (360 narratives, 40 per language, 158 without an indicator; sha256 89fccda7...) was written in the seventeenth
 session by a tenth set of pairings (en, ta, th / vi, mi, si / id, my, ms) and run twice on that session's
 final detector (before and after a short-text step was undone; the same figures), and once after each of
-the eighteenth session's two steps. fresh34 (360 narratives, 40 per language, 150 without an indicator; sha256
-8917b3d2...) was written in the eighteenth session by an eleventh set of pairings (en, id, si / vi, my, mi /
-th, ms, ta) and run once before and once after fresh28 joined `tune`. In the fourteenth session
+the eighteenth session's three steps. fresh34 (360 narratives, 40 per language, 150 without an indicator;
+sha256 8917b3d2...) was written in the eighteenth session by an eleventh set of pairings (en, id, si / vi,
+my, mi / th, ms, ta) and run once before and once after fresh28 joined `tune`, and once after fresh35 and
+fresh36 did. In the fourteenth session
 39 narratives of fresh5..fresh16 that tell of sex forced with clients gained physical_sexual_violence, as the
 guide and the newer sets label it (the sha256 here are of the sets as written).
 fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...), fresh8 (360
@@ -115,6 +117,11 @@ mi: fresh31 asked for indirect restriction of movement, withheld wages, abusive 
 with near-miss negatives, fresh32 for long narratives (150-300 words) whose indicators come in passing; 10
 and 11 of their narratives that tell of sex forced with clients were given physical_sexual_violence when
 they were put together. The text model trains on fresh32, not on fresh31 (scripts/train_screening_model.py).
+fresh35 and fresh36 (360 narratives each, 158 and 166 without an indicator; sha256 41dd9283... and
+502ba8d3...) were written in the eighteenth session the same way, by pairings en, my, ta / vi, id, ms / th,
+si, mi and en, th, mi / vi, si, ms / id, my, ta: fresh35 for the guide's usual mix, fresh36 for long
+narratives as fresh32; 6 and 5 of their narratives that tell of sex forced with clients were given
+physical_sexual_violence when they were put together. Each was run once before the model trained on it.
 
 The figures are those of `detect` as shipped: the rules, then the statistical layer that may drop their
 findings and suggest others (src/tiaki/screening/textmodel.py). Beside them: the rules alone (`model=False`),
@@ -141,7 +148,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
 ALL_SPLITS = [
     "dev",
     "heldout",
-    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 35)),
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 37)),
 ]
 UNSEEN_SPLITS = {"heldout", "fresh33", "fresh34"}
 # Everything not kept unseen, in ALL_SPLITS order (the text model is trained on these rows in this order).
