@@ -106,22 +106,30 @@ def test_texts_scored_together_score_as_each_alone() -> None:
         assert row.tolist() == pytest.approx([alone[t] for t in model.targets], rel=1e-12)
 
 
-def test_the_review_raises_an_indicator_half_way_to_its_most_likely_sentence() -> None:
+def _assert_pulled(text: str, n_sentences: int, pull: float) -> tuple[dict[str, float], ...]:
+    """Check that the review's scores of a text of n_sentences are its own probabilities, each indicator's
+    raised by `pull` of the way to its most likely sentence's; return (whole, scores, best)."""
     model = load_text_model()
-    text = (
-        "I came to the city in March with two friends from my village. We found a room near the market. "
-        "The boss took my passport on the first day and keeps it locked in his office. "
-        "On Sundays we cook together and call our families."
-    )
     pieces = sentences(text)
-    assert len(pieces) == 4
+    assert len(pieces) == n_sentences
     whole, scores = model.probabilities(text), model.scores(text)
     best = {t: max(model.probabilities(piece)[t] for piece in pieces) for t in model.targets}
     for target in model.targets:
         if target == NO_INDICATOR:
             assert scores[target] == pytest.approx(whole[target])
         else:
-            assert scores[target] == pytest.approx(whole[target] + 0.5 * max(best[target] - whole[target], 0))
+            lift = max(best[target] - whole[target], 0)
+            assert scores[target] == pytest.approx(whole[target] + pull * lift)
+    return whole, scores, best
+
+
+def test_the_review_raises_an_indicator_half_way_to_its_most_likely_sentence() -> None:
+    text = (
+        "I came to the city in March with two friends from my village. We found a room near the market. "
+        "The boss took my passport on the first day and keeps it locked in his office. "
+        "On Sundays we cook together and call our families."
+    )
+    whole, scores, _best = _assert_pulled(text, 4, 0.5)
     assert scores[RD] > whole[RD]  # told in one sentence of four: the sentence lifts it
     assert sentences("Help me. Day 3.") == []  # too short to say anything alone
 
@@ -131,7 +139,6 @@ def test_the_pull_shrinks_in_a_text_of_many_sentences() -> None:
     PULL_SENTENCES sentences the pull shrinks with the square root of their number."""
     assert sentence_pull(1) == sentence_pull(PULL_SENTENCES) == 0.5
     assert sentence_pull(4 * PULL_SENTENCES) == pytest.approx(0.25)
-    model = load_text_model()
     filler = [
         f"On day {n} we cooked rice together and talked about the weather in our home village."
         for n in range(1, 12)
@@ -139,15 +146,8 @@ def test_the_pull_shrinks_in_a_text_of_many_sentences() -> None:
     text = " ".join(
         [*filler[:5], "The boss took my passport on the first day and keeps it locked away.", *filler[5:]]
     )
-    pieces = sentences(text)
-    assert len(pieces) == 12
-    whole, scores = model.probabilities(text), model.scores(text)
-    best = {t: max(model.probabilities(piece)[t] for piece in pieces) for t in model.targets}
-    assert best[RD] > whole[RD]
-    for target in model.targets:
-        if target != NO_INDICATOR:
-            lift = max(best[target] - whole[target], 0)
-            assert scores[target] == pytest.approx(whole[target] + 0.5 * (PULL_SENTENCES / 12) ** 0.5 * lift)
+    whole, _scores, best = _assert_pulled(text, 12, 0.5 * (PULL_SENTENCES / 12) ** 0.5)
+    assert best[RD] > whole[RD]  # the sentence would lift it: the test sees the shrunken pull
 
 
 def test_the_review_skips_the_sentences_only_where_it_drops_everything() -> None:

@@ -33,7 +33,7 @@ from tiaki.screening.rules import (
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
-from tiaki.screening.textmodel import TextModel, load_text_model, reviews
+from tiaki.screening.textmodel import TextModel, load_text_model
 
 # Narratives are short; a cap keeps a pasted database dump from tying up a worker. 1 MB of text passes.
 MAX_TEXT_CHARS = 4_000_000
@@ -872,8 +872,9 @@ class _Screener:
 
     def review(self, job: _Job) -> None:
         """The text model's say: findings it sets aside, indicators it suggests."""
-        # The text model learnt from text with diacritics; it has no say over text typed without them.
-        if not (self.context and self.model and not job.without_diacritics and reviews(job.mapped.text)):
+        # The text model learnt from text with diacritics; it has no say over text typed without them (nor,
+        # TextModel.review decides, over a short text).
+        if not (self.context and self.model and not job.without_diacritics):
             return
         text_model = load_text_model()
         review = text_model.review(job.mapped.text, {match.code for match in job.found})
