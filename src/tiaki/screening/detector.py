@@ -900,9 +900,11 @@ class _Screener:
             if evidence.strip():
                 strength = taxonomy.indicators[match.code].strength
                 indicators.append(Indicator(match.code, evidence, start, end, strength, source))
+        child: Indicator | None = None
         if job.child_spans:
             start, end = mapped.original_span(*min(job.child_spans))
-            indicators.append(Indicator(taxonomy.child_code, text[start:end], start, end, "strong"))
+            child = Indicator(taxonomy.child_code, text[start:end], start, end, "strong")
+            indicators.append(child)
         indicators.sort(key=lambda ind: (ind.start, ind.end, ind.code))
         ilo = [ind.code for ind in indicators if ind.code in ILO_CODES]
         exploitation: dict[str, ExploitationFinding] = {}
@@ -916,6 +918,16 @@ class _Screener:
                         exploitation[match.code] = ExploitationFinding(
                             match.code, text[start:end], start, end
                         )
+            labour = taxonomy.child_exploitation
+            if (
+                child is not None
+                and ilo
+                and labour is not None
+                and not (exploitation and exploitation.keys() <= taxonomy.child_not_labour)
+            ):
+                # A child with an indicator: child labour, evidenced by the age (see taxonomy.toml).
+                finding = ExploitationFinding(labour, child.evidence, child.start, child.end)
+                exploitation.setdefault(labour, finding)
         assessment = assess(ilo, child=bool(job.child_spans), taxonomy=taxonomy)
         return ScreeningResult(
             language=job.language,

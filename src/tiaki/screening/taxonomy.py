@@ -55,6 +55,8 @@ class Taxonomy:
     indicators: dict[str, IndicatorDefinition]
     child_code: str
     child_age_limit: int
+    child_exploitation: str | None  # the type a child with an ILO indicator is reported in
+    child_not_labour: frozenset[str]  # ...unless every type found is one of these
     exploitation_types: dict[str, str]
     weights: dict[str, float]
     bands: dict[str, tuple[float, float]]
@@ -109,13 +111,23 @@ def parse_taxonomy(raw: dict[str, Any], *, source: str = "taxonomy.toml") -> Tax
     }
     if set(bands) != set(LEVELS):
         raise TaxonomyError(f"{source}: scoring.bands needs {LEVELS}")
+    exploitation_types = dict(raw.get("exploitation_types", {}))
+    child_exploitation = child.get("exploitation")
+    not_labour = child.get("not_labour", [])
+    if not isinstance(not_labour, list):
+        raise TaxonomyError(f"{source}: child.not_labour must be a list of exploitation types")
+    unknown = {t for t in [child_exploitation, *not_labour] if t is not None} - set(exploitation_types)
+    if unknown:
+        raise TaxonomyError(f"{source}: child names unknown exploitation types {sorted(unknown)}")
     return Taxonomy(
         version=version,
         dimensions=dimensions,
         indicators=indicators,
         child_code=str(_require(child, "code", str, f"{source}: child")),
         child_age_limit=int(_require(child, "age_limit", int, f"{source}: child")),
-        exploitation_types=dict(raw.get("exploitation_types", {})),
+        child_exploitation=child_exploitation,
+        child_not_labour=frozenset(not_labour),
+        exploitation_types=exploitation_types,
         weights=weights,
         bands=bands,
     )
