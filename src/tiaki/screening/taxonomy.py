@@ -114,8 +114,10 @@ def parse_taxonomy(raw: dict[str, Any], *, source: str = "taxonomy.toml") -> Tax
     exploitation_types = dict(raw.get("exploitation_types", {}))
     child_exploitation = child.get("exploitation")
     not_labour = child.get("not_labour", [])
-    if not isinstance(not_labour, list):
-        raise TaxonomyError(f"{source}: child.not_labour must be a list of exploitation types")
+    if not (child_exploitation is None or isinstance(child_exploitation, str)) or not (
+        isinstance(not_labour, list) and all(isinstance(t, str) for t in not_labour)
+    ):
+        raise TaxonomyError(f"{source}: child.exploitation and child.not_labour name exploitation types")
     unknown = {t for t in [child_exploitation, *not_labour] if t is not None} - set(exploitation_types)
     if unknown:
         raise TaxonomyError(f"{source}: child names unknown exploitation types {sorted(unknown)}")
