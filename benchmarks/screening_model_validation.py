@@ -241,13 +241,15 @@ def named(pairs: tuple[tuple[str, str], ...]) -> str:
     return " + ".join(f"{split} @ {commit}" for split, commit in pairs)
 
 
-def thresholds(
-    validation: tuple[tuple[str, str], ...], tmp: Path, *, test: str | None = None
-) -> tuple[float, float, float]:
-    """`t_low`, `t_neg` and `t_add` chosen on the validation pairs pooled with the LONG pairs (less the test
-    split, whose set no model here trains on either)."""
-    pairs = (*validation, *(pair for pair in LONG if pair[0] != test and pair not in validation))
-    rows, probs = validation_set(pairs, tmp, also_without=(test,) if test else ())
+def long_pairs(
+    validation: tuple[tuple[str, str], ...], test: str | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The LONG pairs pooled with a validation set: those not already in it, nor the test split."""
+    return tuple(pair for pair in LONG if pair not in validation and pair[0] != test)
+
+
+def thresholds(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, float, float]:
+    """`t_low`, `t_neg` and `t_add` chosen on a (pooled) validation set."""
     t_low, t_neg = choose(rows, probs), T_NEG
     return t_low, t_neg, choose_add(rows, probs, t_low, t_neg)
 
@@ -257,7 +259,8 @@ def test_point(name: str, test: tuple[str, str], validation: tuple[tuple[str, st
     print(
         f"\n{name}: {test_split} with the rules of {test_commit}; thresholds from {named(validation)} + long"
     )
-    t_low, t_neg, t_add = thresholds(validation, tmp, test=test_split)
+    pooled = (*validation, *long_pairs(validation, test_split))
+    t_low, t_neg, t_add = thresholds(*validation_set(pooled, tmp, also_without=(test_split,)))
     rows, probs = validation_set((test,), tmp)
     print(show("rules alone", score(rows, [set(r["pred"]) for r in rows])))
     print(
@@ -278,7 +281,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.choose:
             rows, probs = validation_set(CHOICE, Path(tmp))
-            t_low, t_neg, t_add = thresholds(CHOICE, Path(tmp))
+            long_rows, long_probs = validation_set(long_pairs(CHOICE), Path(tmp))
+            t_low, t_neg, t_add = thresholds(rows + long_rows, probs + long_probs)
             print(show(f"{named(CHOICE)}, rules alone", score(rows, [set(r["pred"]) for r in rows])))
             print(
                 show(
