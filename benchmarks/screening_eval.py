@@ -33,11 +33,12 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh35 # eighteenth session (so is 36); tuning
     uv run python benchmarks/screening_eval.py --split fresh37 # nineteenth session, kept unseen (long)
     uv run python benchmarks/screening_eval.py --split fresh38 # twentieth session, kept unseen (mixed)
+    uv run python benchmarks/screening_eval.py --split fresh39 # twenty-first session, kept unseen (mixed)
     uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh36
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
-tuning; `tune` is what rule work may look at. heldout, fresh37 and fresh38 stay unseen (--show-errors refuses
+tuning; `tune` is what rule work may look at. heldout, fresh37, fresh38 and fresh39 stay unseen (--show-errors refuses
 them). fresh8 was run once before and once after the fourth session's rule work, then joined `tune`; so did
 fresh10 in the fifth session and fresh11 (360 narratives, 40 per language, 166 without an indicator; sha256
 79e0f595...) in the sixth. fresh12 (360 narratives, 40 per language, 164 without an indicator; sha256
@@ -98,8 +99,10 @@ a twelfth set of pairings (en, si, ms / vi, th, id / my, ta, mi), long narrative
 run once before and once after that session's work, and once before and once after the twentieth's.
 fresh38 (360 narratives, 40 per language, 158 without an indicator; half short, half long, median 652
 characters; sha256 9e86aeac...) was written in the twentieth session by a thirteenth set of pairings (en, th,
-mi / vi, my, ms / id, si, ta) and run once before and once after that session's work. In the fourteenth
-session
+mi / vi, my, ms / id, si, ta) and run once before and once after that session's work. fresh39 (360
+narratives, 40 per language, 151 without an indicator; half short, half long, median 624 characters; sha256
+940af943...) was written in the twenty-first session by a fourteenth set (en, mi, ta / vi, th, si / id, my,
+ms) and run once before that session's changes. In the fourteenth session
 39 narratives of fresh5..fresh16 that tell of sex forced with clients gained physical_sexual_violence, as the
 guide and the newer sets label it (the sha256 here are of the sets as written).
 fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...), fresh8 (360
@@ -163,9 +166,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
 ALL_SPLITS = [
     "dev",
     "heldout",
-    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 39)),
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 40)),
 ]
-UNSEEN_SPLITS = {"heldout", "fresh37", "fresh38"}
+UNSEEN_SPLITS = {"heldout", "fresh37", "fresh38", "fresh39"}
 # Everything not kept unseen, in ALL_SPLITS order (the text model is trained on these rows in this order).
 TUNE_SPLITS = [split for split in ALL_SPLITS if split not in UNSEEN_SPLITS]
 
