@@ -3,10 +3,6 @@
 
 UV := python3 -m uv
 export UV_LINK_MODE := copy
-# The interpreter: the distribution's CPython 3.11 where there is one, else any 3.11 uv finds. Debian builds
-# its CPython with profile-guided and link-time optimisation; a plain source build (pyenv's, say) screens
-# about a tenth slower (docs/screening.md, twenty-first session).
-export UV_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) 3.11)
 
 .PHONY: demo test setup system-deps venv messages lint typecheck test-sqlite test-postgres clean
 
