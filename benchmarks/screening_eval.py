@@ -31,14 +31,14 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh33 # seventeenth session; tuning since nineteenth
     uv run python benchmarks/screening_eval.py --split fresh34 # eighteenth session; tuning since twentieth
     uv run python benchmarks/screening_eval.py --split fresh35 # eighteenth session (so is 36); tuning
-    uv run python benchmarks/screening_eval.py --split fresh37 # nineteenth session, kept unseen (long)
+    uv run python benchmarks/screening_eval.py --split fresh37 # nineteenth session (long); tuning since 21st
     uv run python benchmarks/screening_eval.py --split fresh38 # twentieth session, kept unseen (mixed)
     uv run python benchmarks/screening_eval.py --split fresh39 # twenty-first session, kept unseen (mixed)
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh36
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh37
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
-tuning; `tune` is what rule work may look at. heldout, fresh37, fresh38 and fresh39 stay unseen (--show-errors refuses
+tuning; `tune` is what rule work may look at. heldout, fresh38 and fresh39 stay unseen (--show-errors refuses
 them). fresh8 was run once before and once after the fourth session's rule work, then joined `tune`; so did
 fresh10 in the fifth session and fresh11 (360 narratives, 40 per language, 166 without an indicator; sha256
 79e0f595...) in the sixth. fresh12 (360 narratives, 40 per language, 164 without an indicator; sha256
@@ -96,7 +96,10 @@ thresholds (validation point P, with the long sets) and joined `tune` (the text 
 validation points' mean rose). fresh37 (360 narratives, 40 per language, 149
 without an indicator; median 1,303 characters; sha256 c648669f...) was written in the nineteenth session by
 a twelfth set of pairings (en, si, ms / vi, th, id / my, ta, mi), long narratives as fresh32 and fresh36, and
-run once before and once after that session's work, and once before and once after the twentieth's.
+run once before and once after that session's work, and once before and once after the twentieth's; in the
+twenty-first 11 of its narratives that tell of sex forced with clients were given physical_sexual_violence
+(sha256 bd836dd5... after it), it chose the thresholds with fresh34 (validation point Q) and joined `tune`
+(the text model trains on it: the validation points' mean rose).
 fresh38 (360 narratives, 40 per language, 158 without an indicator; half short, half long, median 652
 characters; sha256 9e86aeac...) was written in the twentieth session by a thirteenth set of pairings (en, th,
 mi / vi, my, ms / id, si, ta) and run once before and once after that session's work. fresh39 (360
@@ -168,7 +171,7 @@ ALL_SPLITS = [
     "heldout",
     *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 40)),
 ]
-UNSEEN_SPLITS = {"heldout", "fresh37", "fresh38", "fresh39"}
+UNSEEN_SPLITS = {"heldout", "fresh38", "fresh39"}
 # Everything not kept unseen, in ALL_SPLITS order (the text model is trained on these rows in this order).
 TUNE_SPLITS = [split for split in ALL_SPLITS if split not in UNSEEN_SPLITS]
 

@@ -1,7 +1,7 @@
 """Does the statistical layer (tiaki.screening.textmodel) improve the rules on text they had not seen?
 
 Usage:
-    uv run python benchmarks/screening_model_validation.py            # every test point (A to P, E2, F2)
+    uv run python benchmarks/screening_model_validation.py            # every test point (A to Q, E2, F2)
     uv run python benchmarks/screening_model_validation.py --point F  # one of them
     uv run python benchmarks/screening_model_validation.py --choose   # the packaged model's thresholds
 
@@ -36,6 +36,8 @@ from git, so this needs a clone with history):
   aggregate); thresholds chosen on `fresh28` with the same rules;
 - P: `fresh34` with the rules of 6d36932 (still the rules in the twentieth session, which had read it only in
   aggregate); thresholds chosen on `fresh33` with the same rules;
+- Q: `fresh37` (long narratives) with the rules of 6d36932 (still the ILO rules in the twenty-first session,
+  which had read it only in aggregate); thresholds chosen on `fresh34` with the same rules;
 - E2, F2: as E and F, the thresholds chosen on the two sets before the test set together. That was no
   better (eleventh session: E2 0.866 against E 0.890; F2 the same as F), so the packaged thresholds come
   from the newest set alone (with `LONG`, below).
@@ -43,11 +45,11 @@ from git, so this needs a clone with history):
 Since the twentieth session every point's validation set is pooled with two sets of long narratives that
 the rules of 6d36932 had not seen (`LONG`; each row's probabilities from a model trained without its own set
 and the test set): the short sets alone do not show how the thresholds treat a long case file.
-`--choose` picks the packaged thresholds the same way, on the newest such pair (`CHOICE`) with `LONG`, each
-set's model trained without that split. `t_low` (dropping one finding) is chosen first, then `t_add`
-(suggesting) with it, from 0.5 up: a suggestion must be more likely than not. `t_neg` (dropping every
-finding) is 0.5: "no indicator" more likely than not (see T_NEG). `heldout` and the frozen sets (`fresh37`,
-`fresh38`) are never read. The models are trained on today's `tune` splits less the test and validation
+`--choose` picks the packaged thresholds the same way, on the newest short and long sets (`CHOICE`) with
+`LONG`, each set's model trained without that split. `t_low` (dropping one finding) is chosen first, then
+`t_add` (suggesting) with it, from 0.5 up: a suggestion must be more likely than not. `t_neg` (dropping every
+finding) is 0.5: "no indicator" more likely than not (see T_NEG). `heldout` and the frozen sets (`fresh38`,
+`fresh39`) are never read. The models are trained on today's `tune` splits less the test and validation
 sets, so a point's figures can rise as later sets join `tune`. Prints micro-F1, P, R, the false-positive
 rate on the narratives without an indicator and the lowest language's F1: rules alone, with the layer
 dropping only, and with its suggestions too.
@@ -102,13 +104,16 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
     "N": (("fresh28", "6d36932"), (("fresh21", "6d36932"),)),
     "O": (("fresh33", "6d36932"), (("fresh28", "6d36932"),)),
     "P": (("fresh34", "6d36932"), (("fresh33", "6d36932"),)),
+    "Q": (("fresh37", "6d36932"), (("fresh34", "6d36932"),)),
     # Thresholds from two pairs together (eleventh session): no better than from the newest alone (E, F).
     "E2": (("fresh13", "312833f"), (("fresh11", "dce2873"), ("fresh12", "cc637d7"))),
     "F2": (("fresh14", "dd70fcf"), (("fresh12", "cc637d7"), ("fresh13", "312833f"))),
 }
-# The newest labelled set with the rules that had not seen it (the newest point's test): where the packaged
-# thresholds come from, with LONG.
-CHOICE = (POINTS["P"][0],)
+# The newest short and long labelled sets with the rules that had not seen them (the two newest points'
+# tests): where the packaged thresholds come from, with LONG, so that the choice reads short messages as well
+# as long case files. `fresh37` alone with LONG (long narratives only) chose the same thresholds (twenty-first
+# session).
+CHOICE = (POINTS["P"][0], POINTS["Q"][0])
 # Sets of long narratives (150-300 words, indicators in passing) with rules that had not seen them, pooled
 # with every choice's validation set: the short sets alone chose a `t_low` the long sets' narratives did
 # not bear out (0.04 on fresh33; on the long sets 0.15 gave micro-F1 0.843 against 0.823, false positives
