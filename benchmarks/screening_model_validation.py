@@ -51,8 +51,9 @@ and the test set): the short sets alone do not show how the thresholds treat a l
 finding) is 0.5: "no indicator" more likely than not (see T_NEG). `heldout` and the frozen sets (`fresh38`,
 `fresh39`, `fresh40`) are never read. The models are trained on today's `tune` splits less the test and
 validation sets, so a point's figures can rise as later sets join `tune`. Prints micro-F1, P, R, the
-false-positive rate on the narratives without an indicator and the lowest language's F1: rules alone, with the
-layer dropping only, and with its suggestions too."""
+false-positive rate on the narratives without an indicator and the lowest language's F1: rules alone, with
+the layer dropping only, and with its suggestions too.
+"""
 
 from __future__ import annotations
 
