@@ -20,11 +20,15 @@ from tiaki.screening.textmodel import (
     MIN_CHARS,
     NO_INDICATOR,
     PULL_SENTENCES,
+    C,
     TextModel,
+    TypesReview,
     _prepared,
     decide,
+    decide_types,
     fit,
     load_text_model,
+    save,
     sentence_pull,
     sentences,
     tokens,
@@ -174,7 +178,16 @@ def test_the_review_skips_the_sentences_only_where_it_drops_everything() -> None
         else:
             assert early == full
         for codes in (set(), {RD}, {RD, WAGES}):
-            assert model.review(text, codes) == decide(full, codes, model.t_low, model.t_neg, model.t_add)
+            review = model.review(text, codes)
+            assert dataclasses.replace(review, exploitation={}) == decide(
+                full, codes, model.t_low, model.t_neg, model.t_add
+            )
+            # The types' probabilities are the whole text's, read where findings may remain.
+            if full[NO_INDICATOR] >= model.t_neg:
+                assert review.exploitation == {}
+            else:
+                whole = model.type_probabilities_many([text])[0]
+                assert review.exploitation == pytest.approx(dict(zip(model.types, whole, strict=True)))
     assert 0 < stopped < len(texts)  # both sides of t_neg were exercised
 
 
@@ -196,6 +209,61 @@ def test_decide_suggests_likely_indicators_the_rules_missed() -> None:
     assert decide({**p, NO_INDICATOR: 0.6}, set(), t_low=0.01, t_neg=0.5, t_add=0.6).suggested == ()
 
 
+def test_decide_types_sets_aside_unlikely_types_and_suggests_likely_ones() -> None:
+    p = {"ForcedLabour": 0.1, "ForcedCriminality": 0.8, "Servitude": 0.35}
+    review = decide_types(p, {"ForcedLabour", "Other"}, t_low=0.2, t_add=0.4)
+    assert review.kept == frozenset({"Other"})  # a type the model does not weigh stays as the rules named it
+    assert (review.dropped, review.suggested) == (("ForcedLabour",), ("ForcedCriminality",))
+    assert decide_types(p, {"ForcedLabour"}, t_low=0.05, t_add=0.3) == TypesReview(
+        frozenset({"ForcedLabour"}), (), ("ForcedCriminality", "Servitude")
+    )
+    assert decide_types(p, set(), t_low=0.0, t_add=1.01).suggested == ()
+
+
+def test_type_probabilities_equal_scikit_learns_trained_on_labelled_texts_with_an_indicator() -> None:
+    pytest.importorskip("sklearn")
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [
+        "the boss took my passport at the fish factory",
+        "they kept our passports at the factory gate",
+        "we were not paid for months in the house, cleaning for the madam",
+        "the madam kept the wages of the maid",
+        "the boss kept the passports of the factory workers",  # types not labelled: left out
+        "the factory paid on time",  # no indicator: left out of the types' training
+        "my passport is at home with me",
+        "wages paid on time every month",
+    ]
+    labels = [{RD}, {RD}, {WAGES}, {WAGES}, {RD}, set(), set(), set()]
+    labour, servitude = "ForcedLabour", "Servitude"
+    named: list[set[str] | None] = [{labour}, {labour}, {servitude}, {servitude}, None, set(), set(), set()]
+    model = fit(
+        texts, labels, (RD, WAGES), t_low=0.1, t_neg=0.9, exploitation=named, types=(labour, servitude)
+    )
+    vectoriser = TfidfVectorizer(analyzer=tokens, min_df=2, sublinear_tf=True)
+    x = vectoriser.fit_transform(texts)
+    reference = LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(x[:4], [1, 1, 0, 0])
+    unseen = ["the factory kept my passport", "the madam", "an unseen sentence"]
+    expected = reference.predict_proba(vectoriser.transform(unseen))[:, 1]
+    assert model.type_probabilities_many(unseen)[:, 0] == pytest.approx(expected, rel=1e-7)
+    assert model.types == (labour, servitude)
+    with pytest.raises(ValueError, match="exploitation labels"):
+        fit(texts, labels, (RD,), t_low=0.1, t_neg=0.9, types=(labour,))
+
+
+def test_a_saved_model_loads_with_its_types(tmp_path: Path) -> None:
+    packaged = load_text_model()
+    assert packaged.types  # the packaged model weighs exploitation types
+    path = tmp_path / "model.npz"
+    save(packaged, path)
+    loaded = load_text_model.__wrapped__(path)
+    assert loaded.types == packaged.types
+    assert (loaded.t_type_low, loaded.t_type_add) == (packaged.t_type_low, packaged.t_type_add)
+    assert np.allclose(loaded.type_coef, packaged.type_coef, atol=1e-6)
+    assert loaded.type_probabilities_many([LONG]) == pytest.approx(packaged.type_probabilities_many([LONG]))
+
+
 def _forced(no_indicator: float, **probabilities: float) -> TextModel:
     """The packaged model with its scores replaced by fixed ones, to test what the detector does."""
     model = load_text_model()
@@ -204,8 +272,9 @@ def _forced(no_indicator: float, **probabilities: float) -> TextModel:
         def probabilities(self, text: str) -> dict[str, float]:
             return {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: no_indicator, **probabilities}
 
-        def scores(self, text: str, *, stop_at: float = np.inf) -> dict[str, float]:
-            return self.probabilities(text)  # the review's reading of the text: the same fixed figures
+        def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
+            # The review's reading of the text: the same fixed figures, and no exploitation types.
+            return self.probabilities(text), {}
 
     # Thresholds of its own: what is tested is the detector's use of a review, not the packaged values.
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
@@ -250,8 +319,8 @@ def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on
             p = {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1}
             return {**p, debt: 0.8 if "notebook" in text else 0.4}
 
-        def scores(self, text: str, *, stop_at: float = np.inf) -> dict[str, float]:
-            return self.probabilities(text)
+        def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
+            return self.probabilities(text), {}
 
         def probabilities_many(self, texts: list[str]) -> np.ndarray:
             return np.array([[self.probabilities(text)[t] for t in self.targets] for text in texts])
@@ -268,6 +337,63 @@ def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on
     assert result.as_dict()["indicators"][-1]["source"] in ("rules", "model")
     # The rules alone, and the keyword baseline, never carry the model's suggestions.
     assert debt not in {i.code for i in detect(text, "en", model=False).indicators}
+
+
+# Rules find retention of documents and name forced labour from "farm"; the last sentence tells of forced
+# criminality, which no cue of the rules names.
+SCAM = (
+    "I worked on the farm for two years and the boss took my passport on the first day. "
+    "My sister lives in the next village. "
+    "At night we sat at computers and sent messages to strangers to trick them into fake crypto deals."
+)
+
+
+class _Typed(TextModel):
+    """The packaged model with fixed figures: ILO codes at 0.3, "no indicator" at 0.1, forced labour at
+    0.05 and forced criminality at 0.9 in a text that speaks of crypto (0.1 elsewhere)."""
+
+    def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
+        p = {**dict.fromkeys(self.targets, 0.3), NO_INDICATOR: 0.1}
+        return p, dict(zip(self.types, self.type_probabilities_many([text])[0].tolist(), strict=True))
+
+    def type_probabilities_many(self, texts: list[str]) -> np.ndarray:
+        fixed = [{"ForcedLabour": 0.05, "ForcedCriminality": 0.9 if "crypto" in t else 0.1} for t in texts]
+        return np.array([[row.get(code, 0.1) for code in self.types] for row in fixed])
+
+
+def _typed() -> TextModel:
+    model = load_text_model()
+    fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
+    return _Typed(
+        **{**fields, "t_low": 0.01, "t_neg": 0.5, "t_add": 0.5, "t_type_low": 0.2, "t_type_add": 0.4}
+    )
+
+
+def test_detector_lets_the_model_set_aside_and_suggest_exploitation_types(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules_alone = detect(SCAM, "en", model=False)
+    assert RD in rules_alone.codes
+    assert {f.code for f in rules_alone.exploitation_types} == {"ForcedLabour"}
+    monkeypatch.setattr(detector_module, "load_text_model", _typed)
+    result = detect(SCAM, "en")
+    (finding,) = result.exploitation_types
+    assert (finding.code, finding.source) == ("ForcedCriminality", "model")
+    assert finding.evidence == SCAM[finding.start : finding.end]
+    assert finding.evidence.startswith("At night we sat at computers")  # the sentence it rests on
+    assert "model_dropped_exploitation:ForcedLabour" in result.notes
+    assert "model_suggested_exploitation:ForcedCriminality" in result.notes
+    assert result.as_dict()["exploitation_types"][0]["source"] == "model"
+    # Without an indicator the model names no type, whatever it makes of the words.
+    calm = (
+        "At night we sat at computers and traded crypto for ourselves, and we went home when we liked. "
+        "The farm paid us every Friday."
+    )
+    assert len(calm) >= MIN_CHARS and not detect(calm, "en").indicators
+    assert detect(calm, "en").exploitation_types == ()
+    # A short statement is the rules' alone.
+    short = "The farm boss took my passport."
+    assert [f.code for f in detect(short, "en").exploitation_types] == ["ForcedLabour"]
 
 
 def test_short_statements_keep_every_finding(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,6 +423,11 @@ def test_models_are_the_same_only_within_the_solver_tolerance() -> None:
     coef[3, 7] += 0.05
     assert not same(packaged, dataclasses.replace(packaged, coef=coef))
     assert not same(packaged, dataclasses.replace(packaged, t_neg=packaged.t_neg + 0.01))
+    type_coef = packaged.type_coef.copy()
+    type_coef[1, 7] += 0.05
+    assert not same(packaged, dataclasses.replace(packaged, type_coef=type_coef))
+    assert not same(packaged, dataclasses.replace(packaged, types=packaged.types[:-1]))
+    assert not same(packaged, dataclasses.replace(packaged, t_type_add=packaged.t_type_add + 0.05))
 
 
 def test_packaged_model_is_what_the_training_script_builds() -> None:
@@ -311,5 +442,6 @@ def test_packaged_model_is_what_the_training_script_builds() -> None:
         training.T_NEG,
         training.T_ADD,
     )
+    assert (packaged.t_type_low, packaged.t_type_add) == (training.T_TYPE_LOW, training.T_TYPE_ADD)
     # Vocabulary, targets, thresholds, idf and weights, compared as the training script's --check does.
     assert training.same(packaged, training.train())

@@ -2,7 +2,9 @@
 
 Rules find the indicators and their evidence; a statistical text model then drops findings it finds very
 unlikely and suggests indicators it finds likely that the rules missed, each marked as the model's and
-shown with the sentence it rests on (textmodel.py).
+shown with the sentence it rests on (textmodel.py). In a text with an indicator, the model weighs the
+exploitation types the same way: it sets aside a type the rules named from a cue word that it finds
+unlikely, and suggests the types the whole text tells of.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from tiaki.screening.rules import (
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
-from tiaki.screening.textmodel import TextModel, load_text_model
+from tiaki.screening.textmodel import TextModel, decide_types, load_text_model
 
 # Narratives are short; a cap keeps a pasted database dump from tying up a worker. 1 MB of text passes.
 MAX_TEXT_CHARS = 4_000_000
@@ -82,9 +84,18 @@ class ExploitationFinding:
     evidence: str
     start: int
     end: int
+    # "rules": a cue matched the evidence (or, for child labour, the age); "model": the text model
+    # suggests it, the evidence being the sentence that gives it the highest probability.
+    source: str = "rules"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "evidence": self.evidence, "start": self.start, "end": self.end}
+        return {
+            "code": self.code,
+            "evidence": self.evidence,
+            "start": self.start,
+            "end": self.end,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -765,16 +776,25 @@ def _sentences(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int
 
 
 def _suggestion_evidence(
-    model: TextModel, text: str, codes: tuple[str, ...], breaks: re.Pattern[str] | None
+    model: TextModel,
+    text: str,
+    codes: tuple[str, ...],
+    breaks: re.Pattern[str] | None,
+    *,
+    exploitation: bool = False,
 ) -> list[_Match]:
-    """The evidence for the indicators the text model suggests: for each, the sentence it gives the
-    highest probability (the first of equals; the sentences scored together). A single sentence (Thai and
-    chat text often have no punctuation) is the whole text."""
+    """The evidence for the indicators (or exploitation types) the text model suggests: for each, the
+    sentence it gives the highest probability (the first of equals; the sentences scored together). A
+    single sentence (Thai and chat text often have no punctuation) is the whole text."""
     spans = _sentences(text, breaks) or [(0, len(text))]
     if len(spans) == 1:
         return [_Match(code, *spans[0]) for code in codes]
-    rows = model.probabilities_many([text[a:b] for a, b in spans])
-    return [_Match(code, *spans[int(rows[:, model.targets.index(code)].argmax())]) for code in codes]
+    pieces = [text[a:b] for a, b in spans]
+    if exploitation:
+        rows, columns = model.type_probabilities_many(pieces), model.types
+    else:
+        rows, columns = model.probabilities_many(pieces), model.targets
+    return [_Match(code, *spans[int(rows[:, columns.index(code)].argmax())]) for code in codes]
 
 
 def _dedupe(matches: list[_Match]) -> list[_Match]:
@@ -811,6 +831,8 @@ class _Job:
     child_spans: list[tuple[int, int]] = field(default_factory=list)
     set_aside: tuple[str, ...] = ()
     suggested: list[_Match] = field(default_factory=list)
+    # The exploitation types' probabilities when the text model reviewed the text (see finish)
+    type_probabilities: dict[str, float] = field(default_factory=dict)
 
 
 class _Screener:
@@ -878,6 +900,7 @@ class _Screener:
             return
         text_model = load_text_model()
         review = text_model.review(job.mapped.text, {match.code for match in job.found})
+        job.type_probabilities = review.exploitation
         if job.found:
             job.set_aside = review.dropped
             if review.no_indicator:
@@ -928,6 +951,8 @@ class _Screener:
                 # A child with an indicator: child labour, evidenced by the age (see taxonomy.toml).
                 finding = ExploitationFinding(labour, child.evidence, child.start, child.end)
                 exploitation.setdefault(labour, finding)
+            if ilo and job.type_probabilities:
+                self._review_types(job, exploitation)
         assessment = assess(ilo, child=bool(job.child_spans), taxonomy=taxonomy)
         return ScreeningResult(
             language=job.language,
@@ -940,6 +965,28 @@ class _Screener:
             exploitation_types=tuple(sorted(exploitation.values(), key=lambda f: (f.start, f.code))),
             set_aside=job.set_aside,
         )
+
+    def _review_types(self, job: _Job, exploitation: dict[str, ExploitationFinding]) -> None:
+        """The text model's say over the exploitation types of a text with an indicator: it sets aside the
+        types the rules named that it finds unlikely and adds those it finds likely (textmodel.py)."""
+        text_model = load_text_model()
+        review = decide_types(
+            job.type_probabilities, set(exploitation), text_model.t_type_low, text_model.t_type_add
+        )
+        for code in review.dropped:
+            del exploitation[code]
+        if review.dropped:
+            job.notes.append("model_dropped_exploitation:" + ",".join(review.dropped))
+        if review.suggested:
+            job.notes.append("model_suggested_exploitation:" + ",".join(review.suggested))
+            breaks = job.chosen[0].sentence_breaks if job.chosen else None
+            for match in _suggestion_evidence(
+                text_model, job.mapped.text, review.suggested, breaks, exploitation=True
+            ):
+                start, end = job.mapped.original_span(match.start, match.end)
+                exploitation[match.code] = ExploitationFinding(
+                    match.code, job.text[start:end], start, end, "model"
+                )
 
 
 def detect(

@@ -13,6 +13,13 @@ least MIN_CHARS characters:
   that gives the indicator the highest probability as its evidence (detector.py), so a reader can see
   what it rests on.
 
+In a text left with an indicator, the model also weighs the forms of exploitation (HTCDS exploitation types:
+forced labour, servitude, forced criminality, ...), from the whole text: a type the rules named is set aside
+when its probability is below `t_type_low`, and a type is suggested at `t_type_add` or more (`decide_types`).
+The rules name a type from a cue word ("factory", "karaoke"), which a long story of one form of exploitation
+often holds for another; the words of the whole story tell the setting better (twenty-second session,
+`benchmarks/screening_types_validation.py`).
+
 The probabilities these checks read are the whole text's, each indicator's raised half-way towards its
 most likely sentence's (`TextModel.scores`), less in a text of many sentences: in a long narrative the one
 sentence that tells of an indicator is otherwise diluted by the rest.
@@ -33,7 +40,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -138,6 +145,17 @@ class Review:
     dropped: tuple[str, ...]  # ILO codes dropped one by one (probability below t_low)
     no_indicator: bool  # every finding dropped: the text most likely holds no indicator
     suggested: tuple[str, ...] = ()  # ILO codes the rules did not find, at probability t_add or more
+    # Each exploitation type's probability in the text (TextModel.types), where findings may remain
+    exploitation: dict[str, float] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class TypesReview:
+    """What the model made of the exploitation types in a text with an indicator (see decide_types)."""
+
+    kept: frozenset[str]
+    dropped: tuple[str, ...]  # types the rules named, at probability below t_type_low
+    suggested: tuple[str, ...]  # types the rules did not name, at probability t_type_add or more
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,12 +168,24 @@ class TextModel:
     t_low: float
     t_neg: float
     t_add: float = 1.01  # above any probability: no suggestions
+    # The exploitation types the model weighs (module notes), their weights over the same features as
+    # (types, features), and the thresholds of decide_types. No types: the rules alone name them.
+    types: tuple[str, ...] = ()
+    type_coef: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    type_intercept: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    t_type_low: float = 0.0
+    t_type_add: float = 1.01
 
     @functools.cached_property
     def _by_feature(self) -> np.ndarray:
         """The weights as (features, targets), so a text's features are contiguous rows; in float32, as the
         packaged model stores them (half the memory a text's rows are gathered from)."""
         return np.ascontiguousarray(self.coef.T, dtype=np.float32)
+
+    @functools.cached_property
+    def _types_by_feature(self) -> np.ndarray:
+        """The exploitation types' weights as (features, types), as _by_feature."""
+        return np.ascontiguousarray(self.type_coef.T, dtype=np.float32)
 
     @functools.cached_property
     def _indices(self) -> Callable[[str], bytes]:
@@ -190,10 +220,12 @@ class TextModel:
         row, feature = np.divmod(keys, width)
         return row, feature, counts
 
-    def _logits(self, row: np.ndarray, x: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    def _logits(
+        self, row: np.ndarray, x: np.ndarray, weights: np.ndarray, n: int, intercept: np.ndarray
+    ) -> np.ndarray:
         """Each target's logit for n texts from their TF-IDF entries (`x`, with the weight rows of their
         features, sorted by text `row`), l2-normalised per text."""
-        z = np.tile(self.intercept, (n, 1))
+        z = np.tile(intercept, (n, 1))
         if not row.size:
             return z
         x = x / np.sqrt(np.bincount(row, weights=x * x, minlength=n))[row]
@@ -207,7 +239,14 @@ class TextModel:
         for all the texts at once."""
         row, feature, counts = self._counted([_prepared(text) for text in texts])
         x = (1.0 + np.log(counts)) * self.idf[feature]
-        return _sigmoid(self._logits(row, x, self._by_feature[feature], len(texts)))
+        return _sigmoid(self._logits(row, x, self._by_feature[feature], len(texts), self.intercept))
+
+    def type_probabilities_many(self, texts: list[str]) -> np.ndarray:
+        """Each exploitation type's probability for each text, as rows (columns in the order of `types`)."""
+        row, feature, counts = self._counted([_prepared(text) for text in texts])
+        x = (1.0 + np.log(counts)) * self.idf[feature]
+        weights = self._types_by_feature[feature]
+        return _sigmoid(self._logits(row, x, weights, len(texts), self.type_intercept))
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each target's probability for a text."""
@@ -226,6 +265,11 @@ class TextModel:
         finding and suggests nothing, whatever the indicators' probabilities; the pull never moves
         `no_indicator`). Over half of the speed benchmark's narratives skip the sentence pass so.
         """
+        return self._scores(text, stop_at)[0]
+
+    def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
+        """`scores`, and each exploitation type's probability in the whole text (none where the text's
+        `no_indicator` probability is `stop_at` or more: the review then leaves no finding)."""
         pieces = _pieces(text)
         row, feature, counts = self._counted(pieces)
         weights = self._by_feature[feature]
@@ -238,21 +282,29 @@ class TextModel:
         whole = _sigmoid(self.intercept + x @ weights)
         none = self.targets.index(NO_INDICATOR)
         if whole[none] >= stop_at:
-            return dict(zip(self.targets, whole.tolist(), strict=True))
+            return dict(zip(self.targets, whole.tolist(), strict=True)), {}
+        types: dict[str, float] = {}
+        if self.types:
+            p = _sigmoid(self.type_intercept + x @ self._types_by_feature[feature])
+            types = dict(zip(self.types, p.tolist(), strict=True))
         is_sentence = np.fromiter(map(_is_sentence, pieces), dtype=bool, count=len(pieces))
         if is_sentence.any():
             x = (1.0 + np.log(counts)) * self.idf[feature]
-            best = _sigmoid(self._logits(row, x, weights, len(pieces)))[is_sentence].max(axis=0)
+            logits = self._logits(row, x, weights, len(pieces), self.intercept)
+            best = _sigmoid(logits)[is_sentence].max(axis=0)
             pull = sentence_pull(int(is_sentence.sum())) * np.maximum(best - whole, 0.0)
             pull[none] = 0.0
             whole = whole + pull
-        return dict(zip(self.targets, whole.tolist(), strict=True))
+        return dict(zip(self.targets, whole.tolist(), strict=True)), types
 
     def review(self, text: str, codes: set[str]) -> Review:
-        """Which of the rules' ILO findings the model lets stand in this text, and what it suggests."""
+        """Which of the rules' ILO findings the model lets stand in this text, what it suggests, and the
+        exploitation types' probabilities (for decide_types, once the text's indicators are known)."""
         if not reviews(text):
             return Review(frozenset(codes), (), False)
-        return decide(self.scores(text, stop_at=self.t_neg), codes, self.t_low, self.t_neg, self.t_add)
+        p, types = self._scores(text, self.t_neg)
+        review = decide(p, codes, self.t_low, self.t_neg, self.t_add)
+        return replace(review, exploitation=types) if types else review
 
 
 def sentences(text: str) -> list[str]:
@@ -298,6 +350,14 @@ def decide(p: dict[str, float], codes: set[str], t_low: float, t_neg: float, t_a
     return Review(frozenset(codes.difference(dropped)), dropped, False, suggested)
 
 
+def decide_types(p: dict[str, float], named: set[str], t_low: float, t_add: float) -> TypesReview:
+    """The model's say over the exploitation types the rules `named` in a text with an indicator, given
+    each type's probability `p` (types the model does not weigh are kept as the rules named them)."""
+    dropped = tuple(sorted(code for code in named if code in p and p[code] < t_low))
+    suggested = tuple(sorted(code for code, q in p.items() if code not in named and q >= t_add))
+    return TypesReview(frozenset(named.difference(dropped)), dropped, suggested)
+
+
 @functools.cache
 def load_text_model(path: Path = MODEL_PATH) -> TextModel:
     with np.load(path, allow_pickle=False) as data:
@@ -311,11 +371,25 @@ def load_text_model(path: Path = MODEL_PATH) -> TextModel:
             t_low=float(data["t_low"]),
             t_neg=float(data["t_neg"]),
             t_add=float(data["t_add"]) if "t_add" in data else 1.01,
+            **(
+                {
+                    "types": tuple(str(t) for t in data["types"]),
+                    "type_coef": data["type_coef"].astype(np.float64),
+                    "type_intercept": data["type_intercept"].astype(np.float64),
+                    "t_type_low": float(data["t_type_low"]),
+                    "t_type_add": float(data["t_type_add"]),
+                }
+                if "types" in data
+                else {}
+            ),
         )
 
 
 # Training (a development task: scikit-learn is a development dependency, not needed at run time).
-C = 32.0  # inverse regularisation, chosen by leave-one-split-out cross-validation on the tuning splits
+# Inverse regularisation, chosen by leave-one-split-out cross-validation on the tuning splits; for the
+# exploitation types too, 32 did as well as 8 or better on each of the three sets of
+# benchmarks/screening_types_validation.py (twenty-second session).
+C = 32.0
 MIN_DF = 2
 
 
@@ -327,10 +401,16 @@ def fit(
     t_low: float,
     t_neg: float,
     t_add: float = 1.01,
+    exploitation: list[set[str] | None] | None = None,
+    types: tuple[str, ...] = (),
+    t_type_low: float = 0.0,
+    t_type_add: float = 1.01,
 ) -> TextModel:
     """Train the model on normalised texts and their gold ILO codes (deterministic: liblinear, fixed order).
 
-    `targets` are the ILO codes; `no_indicator` is added as the last target.
+    `targets` are the ILO codes; `no_indicator` is added as the last target. `types` are the exploitation
+    types to weigh, learnt from the texts with an ILO code whose `exploitation` labels are given (None:
+    that text's types were not labelled), since the model weighs them only in such texts.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -344,6 +424,21 @@ def fit(
         model = LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(x, np.array(y, dtype=int))
         coef.append(model.coef_[0])
         intercept.append(model.intercept_[0])
+    type_coef, type_intercept = [], []
+    if types:
+        if exploitation is None:
+            raise ValueError("exploitation types need exploitation labels")
+        rows = [
+            i
+            for i, (gold, named) in enumerate(zip(labels, exploitation, strict=True))
+            if gold and named is not None
+        ]
+        typed = [exploitation[i] or set() for i in rows]
+        for code in types:
+            has = np.array([code in named for named in typed], dtype=int)
+            model = LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(x[rows], has)
+            type_coef.append(model.coef_[0])
+            type_intercept.append(model.intercept_[0])
     vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
     return TextModel(
         vocabulary={token: i for i, token in enumerate(vocabulary)},
@@ -354,6 +449,11 @@ def fit(
         t_low=t_low,
         t_neg=t_neg,
         t_add=t_add,
+        types=types,
+        type_coef=np.vstack(type_coef) if types else np.zeros((0, len(vocabulary))),
+        type_intercept=np.array(type_intercept, dtype=np.float64),
+        t_type_low=t_type_low,
+        t_type_add=t_type_add,
     )
 
 
@@ -371,4 +471,9 @@ def save(model: TextModel, path: Path) -> None:
             t_low=np.float64(model.t_low),
             t_neg=np.float64(model.t_neg),
             t_add=np.float64(model.t_add),
+            types=np.array(model.types, dtype=str),
+            type_coef=model.type_coef.astype(np.float32),
+            type_intercept=model.type_intercept.astype(np.float32),
+            t_type_low=np.float64(model.t_type_low),
+            t_type_add=np.float64(model.t_type_add),
         )

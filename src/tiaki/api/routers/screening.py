@@ -39,6 +39,13 @@ class ExploitationOut(Schema):
     evidence: str
     start: int
     end: int
+    source: Literal["rules", "model"] = Field(
+        "rules",
+        description=(
+            "rules: a cue (or, for child labour, the stated age) matched the evidence; model: suggested by "
+            "the text model, the evidence being the sentence it rests on most"
+        ),
+    )
 
 
 class ScreenOut(Schema):

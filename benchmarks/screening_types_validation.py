@@ -1,0 +1,188 @@
+"""Does the text model name the forms of exploitation better than the rules' cue words? Leave one set out.
+
+Usage:
+    uv run python benchmarks/screening_types_validation.py           # each set in turn as the test set
+    uv run python benchmarks/screening_types_validation.py --choose  # the packaged thresholds
+
+The detector names an exploitation type (HTCDS: ForcedLabour, Servitude, ForcedCriminality, ...) in a text
+with an indicator: the rules from cue words, and the text model then sets aside a type the rules named when
+its probability is below `t_type_low` and suggests a type at `t_type_add` or more (textmodel.decide_types).
+
+`SETS` are labelled sets that no rule work had read when the exploitation rules last changed (c252a4e,
+nineteenth session). Each in turn is the test set: the model is trained on the training splits less it, the
+thresholds are chosen on the other two (each scored by a model trained without it and without the test
+set) for the best exploitation-type micro-F1, and the test set is then scored. `--choose` picks the
+packaged thresholds on the three pooled, each scored by a model trained without it. Frozen sets are never
+read.
+
+The rules' types, and which texts hold an indicator, come from the packaged detector with its type weights
+taken out: its indicators are reviewed by the packaged model, which trained on these sets. That decides
+only which texts get a type at all, and the rules' and the model's figures share it. Prints micro-P, R and
+F1 of the types, the rules alone against the rules with the model, and per type over the three test sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from screening_eval import f1, load_splits  # noqa: E402
+from train_screening_model import TRAINING_SPLITS, train  # noqa: E402
+
+from tiaki.screening import detector  # noqa: E402
+from tiaki.screening.normalise import normalise  # noqa: E402
+from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
+from tiaki.screening.textmodel import TextModel, decide_types, load_text_model, reviews  # noqa: E402
+
+SETS = ("fresh34", "fresh37", "fresh38")
+T_TYPE_LOW = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
+T_TYPE_ADD = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1.01)  # 1.01: never suggest
+
+
+def screened(split: str) -> list[dict]:
+    """A split's rows with the detector's indicators and the rules' types (the model's type weights out)."""
+    rows = load_splits((split,))
+    packaged = load_text_model()
+    without_types = dataclasses.replace(packaged, types=())
+    detector.load_text_model = lambda *args: without_types  # type: ignore[assignment]
+    try:
+        results = list(detector.detect_many((row["text"], row["lang"]) for row in rows))
+    finally:
+        detector.load_text_model = load_text_model  # type: ignore[assignment]
+    for row, result in zip(rows, results, strict=True):
+        row["norm"] = normalise(row["text"]).text
+        row["indicator"] = bool(result.codes & set(ILO_CODES))
+        # The model has a say over the types where it reviewed the text (Screener.review).
+        row["reviewed"] = reviews(row["norm"]) and "screened_without_diacritics" not in result.notes
+        row["rules"] = {finding.code for finding in result.exploitation_types}
+    return rows
+
+
+class Models:
+    """Models trained without given sets, each trained once."""
+
+    def __init__(self) -> None:
+        self._trained: dict[frozenset[str], TextModel] = {}
+
+    def without(self, *splits: str) -> TextModel:
+        key = frozenset(splits)
+        if key not in self._trained:
+            print(f"  training without {', '.join(sorted(key))}", flush=True)
+            # Only `no_indicator` besides the types: the ILO targets play no part here.
+            self._trained[key] = train(tuple(s for s in TRAINING_SPLITS if s not in key), targets=())
+        return self._trained[key]
+
+
+def probabilities(model: TextModel, rows: list[dict]) -> list[dict[str, float]]:
+    matrix = model.type_probabilities_many([row["norm"] for row in rows])
+    return [dict(zip(model.types, p.tolist(), strict=True)) for p in matrix]
+
+
+def named(
+    rows: list[dict], probs: list[dict[str, float]] | None, t_low: float, t_add: float
+) -> list[set[str]]:
+    """The types the detector names in each row: the rules' alone (probs None), or with the model's say."""
+    out: list[set[str]] = []
+    for row, p in zip(rows, probs or [None] * len(rows), strict=True):
+        if not row["indicator"]:
+            out.append(set())
+        elif p is None or not row["reviewed"]:
+            out.append(set(row["rules"]))
+        else:
+            review = decide_types(p, row["rules"], t_low, t_add)
+            out.append(set(review.kept) | set(review.suggested))
+    return out
+
+
+def tally(rows: list[dict], preds: list[set[str]]) -> Counter[tuple[str, str]]:
+    """True positives, false positives and false negatives per type (key ("tp", code), ...)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for row, pred in zip(rows, preds, strict=True):
+        gold = set(row.get("exploitation", ()))
+        counts.update(("tp", c) for c in gold & pred)
+        counts.update(("fp", c) for c in pred - gold)
+        counts.update(("fn", c) for c in gold - pred)
+    return counts
+
+
+def micro(counts: Counter[tuple[str, str]]) -> tuple[float, float, float]:
+    sums = Counter()
+    for (kind, _code), n in counts.items():
+        sums[kind] += n
+    return f1(sums["tp"], sums["fp"], sums["fn"])
+
+
+def show(label: str, counts: Counter[tuple[str, str]]) -> str:
+    p, r, f = micro(counts)
+    return f"{label:44} F1 {f:.3f}  P {p:.3f}  R {r:.3f}"
+
+
+def choose(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, float]:
+    """The thresholds with the best micro-F1 (ties: the lower t_type_low, then the higher t_type_add)."""
+    options = [
+        (round(micro(tally(rows, named(rows, probs, low, add)))[2], 4), -low, add, low)
+        for low in T_TYPE_LOW
+        for add in T_TYPE_ADD
+    ]
+    best = max(options)
+    return best[3], best[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--choose", action="store_true", help="choose the packaged thresholds")
+    args = parser.parse_args()
+    rows = {split: screened(split) for split in SETS}
+    models = Models()
+    if args.choose:
+        pooled = [row for split in SETS for row in rows[split]]
+        probs = [p for split in SETS for p in probabilities(models.without(split), rows[split])]
+        t_low, t_add = choose(pooled, probs)
+        print(show(f"{' + '.join(SETS)}, rules alone", tally(pooled, named(pooled, None, 0, 0))))
+        print(
+            show(
+                f"with the model (t_type_low {t_low}, t_type_add {t_add})",
+                tally(pooled, named(pooled, probs, t_low, t_add)),
+            )
+        )
+        return
+    rules_total: Counter[tuple[str, str]] = Counter()
+    model_total: Counter[tuple[str, str]] = Counter()
+    for test in SETS:
+        others = [split for split in SETS if split != test]
+        validation = [row for split in others for row in rows[split]]
+        probs = [p for split in others for p in probabilities(models.without(test, split), rows[split])]
+        t_low, t_add = choose(validation, probs)
+        test_rows = rows[test]
+        alone = tally(test_rows, named(test_rows, None, 0, 0))
+        reviewed = tally(
+            test_rows, named(test_rows, probabilities(models.without(test), test_rows), t_low, t_add)
+        )
+        print(f"{test}: thresholds from {' + '.join(others)}: t_type_low {t_low}, t_type_add {t_add}")
+        print(show("  rules alone", alone))
+        print(show("  with the model", reviewed))
+        rules_total += alone
+        model_total += reviewed
+    print(show("all three test sets, rules alone", rules_total))
+    print(show("all three test sets, with the model", model_total))
+    print(f"{'type':20} {'rules P':>8} {'R':>6} {'F1':>6} {'model P':>8} {'R':>6} {'F1':>6} {'support':>8}")
+    for code in sorted({code for _kind, code in rules_total | model_total}):
+        before = f1(rules_total["tp", code], rules_total["fp", code], rules_total["fn", code])
+        after = f1(model_total["tp", code], model_total["fp", code], model_total["fn", code])
+        support = model_total["tp", code] + model_total["fn", code]
+        figures = " ".join(f"{x:{w}.3f}" for x, w in zip((*before, *after), (8, 6, 6, 8, 6, 6), strict=True))
+        print(f"{code:20} {figures} {support:8d}")
+
+
+if __name__ == "__main__":
+    main()
