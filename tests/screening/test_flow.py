@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from tiaki.accounts.models import Organisation, User
@@ -202,4 +203,31 @@ def test_what_the_text_model_suggests_is_stored_and_shown_as_its_own(
     assert suggestion["source"] == "model" and suggestion["evidence"] in LONG
     client = verified_client(make_user(org_a, Role.LIAISON_OFFICER))
     detail = client.get(reverse("intake:report_detail", kwargs={"report_id": report.pk})).content.decode()
+    assert detail.count("suggested by the text model") == 1
+
+
+@pytest.mark.django_db
+def test_the_forms_of_exploitation_are_stored_and_shown_with_the_models_suggestions_marked(
+    org_a: Organisation,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tiaki.screening import detector
+
+    from .test_textmodel import SCAM, _typed
+
+    monkeypatch.setattr(detector, "load_text_model", _typed)
+    report = _submit(org_a, SCAM, django_capture_on_commit_callbacks)
+    screening = ReportScreening.objects.get(report=report)
+    (stored,) = screening.exploitation
+    assert (stored["code"], stored["source"]) == ("ForcedCriminality", "model")
+    assert SCAM[stored["start"] : stored["end"]] == stored["evidence"]
+    with connection.cursor() as cursor:  # the evidence quotes the narrative: encrypted at rest
+        cursor.execute("SELECT exploitation FROM screening_reportscreening WHERE id = %s", [screening.pk])
+        (raw,) = cursor.fetchone()
+    assert "ForcedCriminality" not in str(raw) and "computers" not in str(raw)
+    client = verified_client(make_user(org_a, Role.LIAISON_OFFICER))
+    detail = client.get(reverse("intake:report_detail", kwargs={"report_id": report.pk})).content.decode()
+    assert "Forced criminality" in detail and "Forced labour" not in detail
     assert detail.count("suggested by the text model") == 1

@@ -15,7 +15,7 @@ from tiaki.intake import selectors, services
 from tiaki.intake.forms import ReportForm, StatusForm
 from tiaki.intake.models import Report, ReportStatus
 from tiaki.resolution.forms import mention_formset, mentions_of, mentions_valid
-from tiaki.screening.labels import INDICATOR_LABELS
+from tiaki.screening.labels import EXPLOITATION_LABELS, INDICATOR_LABELS
 from tiaki.screening.services import evidence_segments
 from tiaki.web.access import AuthenticatedRequest, requires
 
@@ -64,6 +64,14 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
     set_aside = (
         ", ".join(str(INDICATOR_LABELS.get(code, code)) for code in screening.set_aside) if screening else ""
     )
+    exploitation = [
+        (
+            str(EXPLOITATION_LABELS.get(f["code"], f["code"])),
+            f["evidence"],
+            f.get("source", "rules") == "model",
+        )
+        for f in (screening.exploitation if screening else [])
+    ]
     return render(
         request,
         "intake/report_detail.html",
@@ -76,6 +84,7 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
             "segments": segments,
             "indicators": indicators,
             "set_aside": set_aside,
+            "exploitation": exploitation,
         },
     )
 

@@ -1,6 +1,9 @@
-"""Translatable names of the indicator codes, for pages (the taxonomy data keeps the English source)."""
+"""Translatable names of the indicator codes and exploitation types, for pages (the taxonomy data keeps the
+English source)."""
 
 from django.utils.translation import gettext_lazy as _
+
+from tiaki.cases.vocab import ExploitationType
 
 INDICATOR_LABELS = {
     "abuse_of_vulnerability": _("Abuse of vulnerability"),
@@ -16,3 +19,7 @@ INDICATOR_LABELS = {
     "excessive_overtime": _("Excessive overtime"),
     "child_under_18": _("A child (under 18)"),
 }
+
+# HTCDS's types, and forced criminality, which screening reports (online scam compounds) and HTCDS v2.0 files
+# under Other.
+EXPLOITATION_LABELS = {**dict(ExploitationType.choices), "ForcedCriminality": _("Forced criminality")}

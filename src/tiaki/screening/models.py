@@ -33,6 +33,9 @@ class ReportScreening(models.Model):
     note = models.CharField(max_length=200, blank=True)
     # Indicator codes the rules found but the text model set aside as unlikely (shown beside the findings)
     set_aside = models.JSONField(default=list, blank=True)
+    # Forms of exploitation the narrative tells of (ScreeningResult.exploitation_types), with their evidence:
+    # encrypted like the findings.
+    exploitation = EncryptedJSONField(default=list, blank=True)
     screened_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -18,9 +18,11 @@ def report_screen(*, report_id: int) -> ReportScreening:
     report = Report.objects.get(pk=report_id)
     note = ""
     set_aside: list[str] = []
+    exploitation: list[dict[str, object]] = []
     try:
         result = detect(report.narrative, lang=report.language or None)
         set_aside = list(result.set_aside)
+        exploitation = [finding.as_dict() for finding in result.exploitation_types]
         level, findings = result.level, [i.as_dict() for i in result.indicators]
         codes = sorted(result.codes)
         language, score, version = result.language, result.score, result.ruleset_version
@@ -41,6 +43,7 @@ def report_screen(*, report_id: int) -> ReportScreening:
                 "level_rank": LEVEL_RANK[Level(level)],
                 "note": note,
                 "set_aside": set_aside,
+                "exploitation": exploitation,
                 "screened_at": timezone.now(),
             },
         )
