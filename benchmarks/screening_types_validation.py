@@ -89,12 +89,11 @@ def probabilities(model: TextModel, rows: list[dict]) -> list[dict[str, float]]:
 def named(
     rows: list[dict], probs: list[dict[str, float]] | None, t_low: float, t_add: float
 ) -> list[set[str]]:
-    """The types the detector names in each row: the rules' alone (probs None), or with the model's say."""
+    """The types the detector names in each row: the rules' alone (probs None), or with the model's say (only
+    in a text with an indicator: elsewhere the rules' explicit cues alone name a type)."""
     out: list[set[str]] = []
     for row, p in zip(rows, probs or [None] * len(rows), strict=True):
-        if not row["indicator"]:
-            out.append(set())
-        elif p is None or not row["reviewed"]:
+        if p is None or not row["indicator"] or not row["reviewed"]:
             out.append(set(row["rules"]))
         else:
             review = decide_types(p, row["rules"], t_low, t_add)

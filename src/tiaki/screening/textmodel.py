@@ -387,8 +387,8 @@ def load_text_model(path: Path = MODEL_PATH) -> TextModel:
 
 # Training (a development task: scikit-learn is a development dependency, not needed at run time).
 # Inverse regularisation, chosen by leave-one-split-out cross-validation on the tuning splits; for the
-# exploitation types too, 32 did as well as 8 or better on each of the three sets of
-# benchmarks/screening_types_validation.py (twenty-second session).
+# exploitation types, 32 did as well as 8 or better on each of fresh34, fresh37 and fresh38 left out in turn
+# (twenty-second session, docs/screening.md).
 C = 32.0
 MIN_DF = 2
 
