@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import f1, load_splits  # noqa: E402
+from screening_eval import Tally, f1, load_splits  # noqa: E402
 from train_screening_model import TRAINING_SPLITS, train  # noqa: E402
 
 from tiaki.screening import detector  # noqa: E402
@@ -101,33 +100,23 @@ def named(
     return out
 
 
-def tally(rows: list[dict], preds: list[set[str]]) -> Counter[tuple[str, str]]:
-    """True positives, false positives and false negatives per type (key ("tp", code), ...)."""
-    counts: Counter[tuple[str, str]] = Counter()
+def tally(rows: list[dict], preds: list[set[str]]) -> Tally:
+    """The types' true and false positives and false negatives, as screening_eval counts them."""
+    counts = Tally()
     for row, pred in zip(rows, preds, strict=True):
-        gold = set(row.get("exploitation", ()))
-        counts.update(("tp", c) for c in gold & pred)
-        counts.update(("fp", c) for c in pred - gold)
-        counts.update(("fn", c) for c in gold - pred)
+        counts.add(set(row.get("exploitation", ())), pred)
     return counts
 
 
-def micro(counts: Counter[tuple[str, str]]) -> tuple[float, float, float]:
-    sums = Counter()
-    for (kind, _code), n in counts.items():
-        sums[kind] += n
-    return f1(sums["tp"], sums["fp"], sums["fn"])
-
-
-def show(label: str, counts: Counter[tuple[str, str]]) -> str:
-    p, r, f = micro(counts)
+def show(label: str, counts: Tally) -> str:
+    p, r, f = counts.micro()
     return f"{label:44} F1 {f:.3f}  P {p:.3f}  R {r:.3f}"
 
 
 def choose(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, float]:
     """The thresholds with the best micro-F1 (ties: the lower t_type_low, then the higher t_type_add)."""
     options = [
-        (round(micro(tally(rows, named(rows, probs, low, add)))[2], 4), -low, add, low)
+        (round(tally(rows, named(rows, probs, low, add)).micro()[2], 4), -low, add, low)
         for low in T_TYPE_LOW
         for add in T_TYPE_ADD
     ]
@@ -155,30 +144,31 @@ def main() -> None:
             )
         )
         return
-    rules_total: Counter[tuple[str, str]] = Counter()
-    model_total: Counter[tuple[str, str]] = Counter()
+    tested: list[dict] = []
+    rules_preds: list[set[str]] = []
+    model_preds: list[set[str]] = []
     for test in SETS:
         others = [split for split in SETS if split != test]
         validation = [row for split in others for row in rows[split]]
         probs = [p for split in others for p in probabilities(models.without(test, split), rows[split])]
         t_low, t_add = choose(validation, probs)
         test_rows = rows[test]
-        alone = tally(test_rows, named(test_rows, None, 0, 0))
-        reviewed = tally(
-            test_rows, named(test_rows, probabilities(models.without(test), test_rows), t_low, t_add)
-        )
+        alone = named(test_rows, None, 0, 0)
+        reviewed = named(test_rows, probabilities(models.without(test), test_rows), t_low, t_add)
         print(f"{test}: thresholds from {' + '.join(others)}: t_type_low {t_low}, t_type_add {t_add}")
-        print(show("  rules alone", alone))
-        print(show("  with the model", reviewed))
-        rules_total += alone
-        model_total += reviewed
+        print(show("  rules alone", tally(test_rows, alone)))
+        print(show("  with the model", tally(test_rows, reviewed)))
+        tested.extend(test_rows)
+        rules_preds.extend(alone)
+        model_preds.extend(reviewed)
+    rules_total, model_total = tally(tested, rules_preds), tally(tested, model_preds)
     print(show("all three test sets, rules alone", rules_total))
     print(show("all three test sets, with the model", model_total))
     print(f"{'type':20} {'rules P':>8} {'R':>6} {'F1':>6} {'model P':>8} {'R':>6} {'F1':>6} {'support':>8}")
-    for code in sorted({code for _kind, code in rules_total | model_total}):
-        before = f1(rules_total["tp", code], rules_total["fp", code], rules_total["fn", code])
-        after = f1(model_total["tp", code], model_total["fp", code], model_total["fn", code])
-        support = model_total["tp", code] + model_total["fn", code]
+    for code in sorted({*rules_total.tp, *rules_total.fp, *rules_total.fn, *model_total.tp, *model_total.fp}):
+        before = f1(rules_total.tp[code], rules_total.fp[code], rules_total.fn[code])
+        after = f1(model_total.tp[code], model_total.fp[code], model_total.fn[code])
+        support = model_total.tp[code] + model_total.fn[code]
         figures = " ".join(f"{x:{w}.3f}" for x, w in zip((*before, *after), (8, 6, 6, 8, 6, 6), strict=True))
         print(f"{code:20} {figures} {support:8d}")
 

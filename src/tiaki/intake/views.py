@@ -68,7 +68,7 @@ def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse
         (
             str(EXPLOITATION_LABELS.get(f["code"], f["code"])),
             f["evidence"],
-            f.get("source", "rules") == "model",
+            f["source"] == "model",
         )
         for f in (screening.exploitation if screening else [])
     ]
