@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tiaki.screening import ScreeningInputError, detect
-from tiaki.screening.rules import ruleset_version
+from tiaki.screening.detector import find_matches, lower_same_length
+from tiaki.screening.normalise import normalise
+from tiaki.screening.rules import RULES_DIR, load_all_rules, ruleset_version
+
+DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "screening_eval" / "dev.jsonl"
 
 RD = "retention_of_identity_documents"
 PV = "physical_sexual_violence"
@@ -144,3 +151,21 @@ def test_as_dict_matches_the_command_line_contract() -> None:
         "exploitation_types": [],
         "set_aside": [],
     }
+
+
+def test_first_only_names_the_same_indicators_with_fewer_of_their_matches() -> None:
+    # What the detector matches with where the text model will set every finding aside (set_aside names
+    # the indicators the rules found, without their evidence).
+    rulesets = load_all_rules(RULES_DIR)
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({row["lang"] for row in rows}) >= 8
+    spared = 0
+    for row in rows:
+        rules = rulesets[row["lang"]]
+        text = lower_same_length(normalise(row["text"]).text)
+        every = find_matches(rules, text)
+        first = find_matches(rules, text, first_only=True)
+        assert {match.code for match in first} == {match.code for match in every}, row["id"]
+        assert set(first) <= set(every), row["id"]
+        spared += len(every) - len(first)
+    assert spared >= 20  # texts with more than one match of an indicator are among them

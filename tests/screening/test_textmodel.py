@@ -296,6 +296,8 @@ def test_detector_reports_what_the_layer_dropped(monkeypatch: pytest.MonkeyPatch
     result = detect(LONG, "en")
     assert (result.indicators, result.level) == ((), "none")
     assert "model_no_indicator" in result.notes
+    # The rules still name what they found (matched for that alone: see Screener.match).
+    assert result.set_aside == tuple(sorted((RD, WAGES)))
     # The keyword baseline and model=False never consult the layer.
     assert {i.code for i in detect(LONG, "en", model=False).indicators} == {RD, WAGES}
     assert {i.code for i in detect(LONG, "en", context=False).indicators} >= {RD, WAGES}

@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -35,7 +36,7 @@ from tiaki.screening.rules import (
 from tiaki.screening.scoring import assess
 from tiaki.screening.segmentation import is_word_char, myanmar_syllable_boundaries, thai_word_boundaries
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy
-from tiaki.screening.textmodel import TextModel, decide_types, load_text_model
+from tiaki.screening.textmodel import Reading, TextModel, decide_types, load_text_model
 
 # Narratives are short; a cap keeps a pasted database dump from tying up a worker. 1 MB of text passes.
 MAX_TEXT_CHARS = 4_000_000
@@ -616,12 +617,15 @@ def find_matches(
     context: bool = True,
     prefilter: bool = True,
     state: _TextState | None = None,
+    first_only: bool = False,
 ) -> list[_Match]:
     """Indicator matches of one rule set in normalised, lower-cased text (see `lower_same_length`).
 
     With `context=False` negation, hypothetical and exclusion cues are ignored: the naive keyword
     baseline the evaluation compares against. `prefilter=False` runs every pattern even when its
-    keywords are absent (same results, slower: the equivalence tests use it).
+    keywords are absent (same results, slower: the equivalence tests use it). `first_only` stops at the
+    first part of an indicator with an accepted match: which indicators the rules find, without all their
+    evidence.
     """
     state = state or _text_state(rules, text, prefilter)
     windows = state.windows
@@ -636,11 +640,11 @@ def find_matches(
             # their sentences); a part's spans are checked against the context cues only when it
             # matched somewhere, which few parts do.
             compiled = patterns.compiled
-            raws = [
+            anchored = (
                 _anchored_matches(compiled[i].match, text, starts) for i, starts in windows.anchored(patterns)
-            ]
-            raws += [_raw_matches(compiled[i], text, spans) for i, spans in windows.plan_each(patterns)]
-            for raw in raws:
+            )
+            spread = (_raw_matches(compiled[i], text, spans) for i, spans in windows.plan_each(patterns))
+            for raw in chain(anchored, spread):
                 if raw:
                     accepted = _accepted(
                         raw,
@@ -653,6 +657,11 @@ def find_matches(
                         sentence_exclude=ind.sentence_exclude,
                     )
                     found.extend(_Match(ind.code, start, end) for start, end in accepted)
+                    if accepted and first_only:
+                        break
+            else:
+                continue
+            break  # first_only, and the indicator is found
     return found
 
 
@@ -813,9 +822,10 @@ def _known_languages(rulesets: dict[str, RuleSet]) -> set[str]:
 
 @dataclass
 class _Job:
-    """One text on its way through the detector: prepared, matched by the rules, reviewed, finished.
+    """One text on its way through the detector: prepared, read by the text model, matched by the rules,
+    reviewed, finished.
 
-    detect() runs one job through all four steps; detect_many() runs a batch step by step, so each step's
+    detect() runs one job through all five steps; detect_many() runs a batch step by step, so each step's
     data (lingua's models, a language's automaton and patterns, the text model) stays in the CPU cache.
     """
 
@@ -826,6 +836,7 @@ class _Job:
     matchable: str  # normalised, lower-cased, maybe without diacritics (same length as mapped.text)
     without_diacritics: bool
     notes: list[str]
+    reading: Reading | None = None  # the text model's, where it has a say (see read)
     states: list[_TextState] = field(default_factory=list)
     found: list[_Match] = field(default_factory=list)
     child_spans: list[tuple[int, int]] = field(default_factory=list)
@@ -879,27 +890,43 @@ class _Screener:
             )
         return _Job(text, mapped, language, chosen, matchable, without_diacritics, notes)
 
+    def read(self, job: _Job) -> None:
+        """The text model's reading of the text, where it has a say over it."""
+        # The text model learnt from text with diacritics; it has no say over text typed without them (nor,
+        # TextModel.read decides, over a short text).
+        if self.context and self.model and not job.without_diacritics:
+            job.reading = load_text_model().read(job.mapped.text)
+
     def match(self, job: _Job) -> None:
         """The rules' indicator matches and child-age spans."""
         matchable, prefilter = job.matchable, self.prefilter
         windows = _Windows(matchable, prefilter)  # depends on the text only: shared by the rule sets
         job.states = [_text_state(rules, matchable, prefilter, windows) for rules in job.chosen]
+        # Where the model will set every finding aside, the result names the indicators the rules found
+        # (set_aside) but needs none of their evidence: an indicator's first matching part will do (over
+        # half the speed benchmark's texts; results identical, docs/screening.md, twenty-third session).
+        first_only = job.reading is not None and load_text_model().sets_all_aside(job.reading)
         matches: list[_Match] = []
         for rules, state in zip(job.chosen, job.states, strict=True):
             matches.extend(
-                find_matches(rules, matchable, context=self.context, prefilter=prefilter, state=state)
+                find_matches(
+                    rules,
+                    matchable,
+                    context=self.context,
+                    prefilter=prefilter,
+                    state=state,
+                    first_only=first_only,
+                )
             )
             job.child_spans.extend(_child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter))
         job.found = _dedupe(matches)
 
     def review(self, job: _Job) -> None:
         """The text model's say: findings it sets aside, indicators it suggests."""
-        # The text model learnt from text with diacritics; it has no say over text typed without them (nor,
-        # TextModel.review decides, over a short text).
-        if not (self.context and self.model and not job.without_diacritics):
-            return
+        if job.reading is None:
+            return  # no say over this text (see read)
         text_model = load_text_model()
-        review = text_model.review(job.mapped.text, {match.code for match in job.found})
+        review = text_model.review(job.mapped.text, {match.code for match in job.found}, job.reading)
         job.type_probabilities = review.exploitation
         if job.found:
             job.set_aside = review.dropped
@@ -1011,6 +1038,7 @@ def detect(
     job = screener.prepare(text, lang)
     if isinstance(job, ScreeningResult):
         return job
+    screener.read(job)
     screener.match(job)
     screener.review(job)
     return screener.finish(job)
@@ -1070,6 +1098,8 @@ def _screen_batch(
         out.append(prepared if isinstance(prepared, ScreeningResult) else _PENDING)
         if isinstance(prepared, _Job):
             jobs.append((len(out) - 1, prepared))
+    for _i, job in jobs:
+        screener.read(job)
     jobs.sort(key=lambda pair: tuple(rules.language for rules in pair[1].chosen))
     for _i, job in jobs:
         screener.match(job)

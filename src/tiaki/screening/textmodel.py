@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -147,6 +148,13 @@ class Review:
     suggested: tuple[str, ...] = ()  # ILO codes the rules did not find, at probability t_add or more
     # Each exploitation type's probability in the text (TextModel.types), where findings may remain
     exploitation: dict[str, float] = field(default_factory=dict, hash=False)
+
+
+class Reading(NamedTuple):
+    """The model's reading of a text (TextModel.read)."""
+
+    scores: dict[str, float]  # what the review reads for each target (TextModel.scores)
+    types: dict[str, float]  # each exploitation type's probability; none where it finds no indicator
 
 
 @dataclass(frozen=True)
@@ -297,12 +305,26 @@ class TextModel:
             whole = whole + pull
         return dict(zip(self.targets, whole.tolist(), strict=True)), types
 
-    def review(self, text: str, codes: set[str]) -> Review:
+    def read(self, text: str) -> Reading | None:
+        """What the review reads in a text (see `scores`), None where the model has no say (`reviews`).
+
+        It needs nothing from the rules, so the detector reads a text first: where the model finds no
+        indicator (`sets_all_aside`), the rules need only say which indicators they find."""
+        if not reviews(text):
+            return None
+        return Reading(*self._scores(text, self.t_neg))
+
+    def sets_all_aside(self, reading: Reading) -> bool:
+        """Whether the review of a text so read drops every finding and suggests nothing (`t_neg`)."""
+        return reading.scores[NO_INDICATOR] >= self.t_neg
+
+    def review(self, text: str, codes: set[str], reading: Reading | None = None) -> Review:
         """Which of the rules' ILO findings the model lets stand in this text, what it suggests, and the
-        exploitation types' probabilities (for decide_types, once the text's indicators are known)."""
+        exploitation types' probabilities (for decide_types, once the text's indicators are known).
+        `reading` is the text's `read`, when already made."""
         if not reviews(text):
             return Review(frozenset(codes), (), False)
-        p, types = self._scores(text, self.t_neg)
+        p, types = reading if reading is not None else self._scores(text, self.t_neg)
         review = decide(p, codes, self.t_low, self.t_neg, self.t_add)
         return replace(review, exploitation=types) if types else review
 
