@@ -116,14 +116,15 @@ narratives that tell of sex forced with clients were given physical_sexual_viole
 it), it was validation point S and joined `tune` (the text model does not train on it: the validation points'
 mean fell). fresh40 (360 narratives, 40 per language, 150 without an indicator; long as fresh37, median 1,198
 characters; sha256 9dbb2551...) was written at the end of the twenty-first session by a fifteenth set (en, th,
-si / vi, ms, ta / id, my, mi) and run once on its final detector. fresh41 (360 narratives, 40 per language,
-151 without an indicator; half short, half long, median 639 characters; sha256 05f843ea...) was written in the
-twenty-second session by a sixteenth set (en, my, ta / vi, id, si / th, ms, mi); 17 of its narratives that
-tell of sex forced with clients were given physical_sexual_violence when it was put together. fresh42 (360
-narratives, 40 per language, 149 without an indicator; half short, half long, median 646 characters; sha256
-e13f3bbf...) was written in the twenty-third session by a seventeenth set (en, vi, mi / th, id, ta / my, ms,
-si); 5 of its narratives that tell of sex forced with clients were given physical_sexual_violence when it was
-put together. In the fourteenth session
+si / vi, ms, ta / id, my, mi) and run once on its final detector, and once at the end of the twenty-second and
+of the twenty-third. fresh41 (360 narratives, 40 per language, 151 without an indicator; half short, half
+long, median 639 characters; sha256 05f843ea...) was written in the twenty-second session by a sixteenth set
+(en, my, ta / vi, id, si / th, ms, mi); 17 of its narratives that tell of sex forced with clients were given
+physical_sexual_violence when it was put together; it was run once at the end of the twenty-third. fresh42
+(360 narratives, 40 per language, 149 without an indicator; half short, half long, median 646 characters;
+sha256 e13f3bbf...) was written in the twenty-third session by a seventeenth set (en, vi, mi / th, id, ta /
+my, ms, si); 5 of its narratives that tell of sex forced with clients were given physical_sexual_violence when
+it was put together. In the fourteenth session
 39 narratives of fresh5..fresh16 that tell of sex forced with clients gained physical_sexual_violence, as the
 guide and the newer sets label it (the sha256 here are of the sets as written).
 fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...), fresh8 (360
