@@ -244,6 +244,18 @@ class Tally:
     def fp_rate(self) -> float:
         return self.negatives_flagged / self.negatives if self.negatives else 0.0
 
+    def codes(self) -> set[str]:
+        """Every code predicted or labelled."""
+        return set(self.tp) | set(self.fp) | set(self.fn)
+
+    def of(self, code: str) -> tuple[float, float, float]:
+        """Precision, recall and F1 of one code."""
+        return f1(self.tp[code], self.fp[code], self.fn[code])
+
+    def support(self, code: str) -> int:
+        """How many narratives are labelled with the code."""
+        return self.tp[code] + self.fn[code]
+
 
 def _base(tally: Tally) -> str:
     return f"{tally.micro()[2]:.3f}, {tally.fp_rate():.3f}"
@@ -306,9 +318,9 @@ def main() -> None:
     print(f"{'indicator':36} {'P':>6} {'R':>6} {'support':>8}   baseline P/R")
     for code in ILO_CODES:
         r, b = systems["full"], systems["baseline"]
-        p, rec, _ = f1(r.tp[code], r.fp[code], r.fn[code])
-        bp, brec, _ = f1(b.tp[code], b.fp[code], b.fn[code])
-        print(f"{code:36} {p:6.3f} {rec:6.3f} {r.tp[code] + r.fn[code]:8d}   {bp:.3f}/{brec:.3f}")
+        p, rec, _ = r.of(code)
+        bp, brec, _ = b.of(code)
+        print(f"{code:36} {p:6.3f} {rec:6.3f} {r.support(code):8d}   {bp:.3f}/{brec:.3f}")
     print()
     header = f"{'language':10} {'n':>4} {'micro-P':>8} {'micro-R':>8} {'micro-F1':>9} {'neg FP':>7}"
     print(header + "   | rules alone F1, neg FP | baseline F1, neg FP")
@@ -327,9 +339,9 @@ def main() -> None:
     if typed_rows:
         print()
         print(f"exploitation types ({typed_rows} labelled narratives)   {'P':>6} {'R':>6} {'support':>8}")
-        for code in sorted(set(types.tp) | set(types.fn) | set(types.fp)):
-            p, rec, _ = f1(types.tp[code], types.fp[code], types.fn[code])
-            print(f"  {code:34} {p:6.3f} {rec:6.3f} {types.tp[code] + types.fn[code]:8d}")
+        for code in sorted(types.codes()):
+            p, rec, _ = types.of(code)
+            print(f"  {code:34} {p:6.3f} {rec:6.3f} {types.support(code):8d}")
         p, rec, f = types.micro()
         print(f"  {'micro':34} {p:6.3f} {rec:6.3f}   F1 {f:.3f}")
 

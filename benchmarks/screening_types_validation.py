@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import Tally, f1, load_splits  # noqa: E402
+from screening_eval import Tally, load_splits  # noqa: E402
 from train_screening_model import TRAINING_SPLITS, train  # noqa: E402
 
 from tiaki.screening import detector  # noqa: E402
@@ -165,12 +165,10 @@ def main() -> None:
     print(show("all test sets, rules alone", rules_total))
     print(show("all test sets, with the model", model_total))
     print(f"{'type':20} {'rules P':>8} {'R':>6} {'F1':>6} {'model P':>8} {'R':>6} {'F1':>6} {'support':>8}")
-    for code in sorted({*rules_total.tp, *rules_total.fp, *rules_total.fn, *model_total.tp, *model_total.fp}):
-        before = f1(rules_total.tp[code], rules_total.fp[code], rules_total.fn[code])
-        after = f1(model_total.tp[code], model_total.fp[code], model_total.fn[code])
-        support = model_total.tp[code] + model_total.fn[code]
+    for code in sorted(rules_total.codes() | model_total.codes()):
+        before, after = rules_total.of(code), model_total.of(code)
         figures = " ".join(f"{x:{w}.3f}" for x, w in zip((*before, *after), (8, 6, 6, 8, 6, 6), strict=True))
-        print(f"{code:20} {figures} {support:8d}")
+        print(f"{code:20} {figures} {model_total.support(code):8d}")
 
 
 if __name__ == "__main__":
