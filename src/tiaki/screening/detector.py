@@ -378,15 +378,18 @@ class _Windows:
         positions = self._found.get(lit)
         if positions is None:
             positions = []
+            if lit in self._covered:
+                return positions
             # not looked for in one pass: search for it alone
-            if lit not in self._covered and not any(lit in lits for lits in self._covered_by_finders):
+            if not any(lit in lits for lits in self._covered_by_finders):
                 text = self._text
                 i = text.find(lit)
                 while i >= 0:
                     positions.append(i)
                     i = text.find(lit, i + 1)
                 self._found[lit] = positions
-                self._covered.add(lit)
+            # Either way it is covered now: asked again, it needs no walk over the finders' sets.
+            self._covered.add(lit)
         return positions
 
     def _sentence_splits(self, separators: str) -> tuple[list[int], list[int]]:
