@@ -34,14 +34,15 @@ Usage:
     uv run python benchmarks/screening_eval.py --split fresh37 # nineteenth session (long); tuning since 21st
     uv run python benchmarks/screening_eval.py --split fresh38 # twentieth session (mixed); tuning since 22nd
     uv run python benchmarks/screening_eval.py --split fresh39 # twenty-first session (mixed); tuning since 23
-    uv run python benchmarks/screening_eval.py --split fresh40 # twenty-first session, kept unseen (long)
+    uv run python benchmarks/screening_eval.py --split fresh40 # twenty-first session (long); tuning since 24
     uv run python benchmarks/screening_eval.py --split fresh41 # twenty-second session, kept unseen (mixed)
     uv run python benchmarks/screening_eval.py --split fresh42 # twenty-third session, kept unseen (mixed)
-    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh39
+    uv run python benchmarks/screening_eval.py --split fresh43 # twenty-fourth session, kept unseen (long)
+    uv run python benchmarks/screening_eval.py --split tune --show-errors   # dev, fresh..fresh40
     uv run python benchmarks/screening_eval.py --split all
 
 fresh..fresh6 were each run once (fresh6: once before and once after a session's rule work), then used for
-tuning; `tune` is what rule work may look at. heldout and fresh40..42 stay unseen (--show-errors refuses
+tuning; `tune` is what rule work may look at. heldout and fresh41..43 stay unseen (--show-errors refuses
 them). fresh8 was run once before and once after the fourth session's rule work, then joined `tune`; so did
 fresh10 in the fifth session and fresh11 (360 narratives, 40 per language, 166 without an indicator; sha256
 79e0f595...) in the sixth. fresh12 (360 narratives, 40 per language, 164 without an indicator; sha256
@@ -117,15 +118,21 @@ it), it was validation point S and joined `tune` (the text model does not train 
 mean fell). fresh40 (360 narratives, 40 per language, 150 without an indicator; long as fresh37, median 1,198
 characters; sha256 9dbb2551...) was written at the end of the twenty-first session by a fifteenth set (en, th,
 si / vi, ms, ta / id, my, mi) and run once on its final detector, and once at the end of the twenty-second and
-of the twenty-third. fresh41 (360 narratives, 40 per language, 151 without an indicator; half short, half
-long, median 639 characters; sha256 05f843ea...) was written in the twenty-second session by a sixteenth set
-(en, my, ta / vi, id, si / th, ms, mi); 17 of its narratives that tell of sex forced with clients were given
-physical_sexual_violence when it was put together; it was run once at the end of the twenty-third. fresh42
-(360 narratives, 40 per language, 149 without an indicator; half short, half long, median 646 characters;
-sha256 e13f3bbf...) was written in the twenty-third session by a seventeenth set (en, vi, mi / th, id, ta /
-my, ms, si); 5 of its narratives that tell of sex forced with clients were given physical_sexual_violence when
-it was put together. In the fourteenth session
-39 narratives of fresh5..fresh16 that tell of sex forced with clients gained physical_sexual_violence, as the
+of the twenty-third; in the twenty-fourth 9 of its narratives that tell of sex forced with clients were given
+physical_sexual_violence (sha256 94071602... after it), it was validation point T and joined `tune` (the text
+model does not train on it: the validation points' mean fell).
+fresh41 (360 narratives, 40 per language, 151 without an indicator; half short, half long, median 639
+characters; sha256 05f843ea...) was written in the twenty-second session by a sixteenth set (en, my, ta / vi,
+id, si / th, ms, mi); 17 of its narratives that tell of sex forced with clients were given
+physical_sexual_violence when it was put together; it was run once at the end of the twenty-third and of the
+twenty-fourth. fresh42 (360 narratives, 40 per language, 149 without an indicator; half short, half long,
+median 646 characters; sha256 e13f3bbf...) was written in the twenty-third session by a seventeenth set (en,
+vi, mi / th, id, ta / my, ms, si); 5 of its narratives that tell of sex forced with clients were given
+physical_sexual_violence when it was put together. fresh43 (360 narratives, 40 per language, 152 without an
+indicator; long as fresh37, median 1,289 characters; sha256 34541c4c...) was written in the twenty-fourth
+session by an eighteenth set (en, id, my / vi, th, si / ms, ta, mi); 14 of its narratives that tell of sex
+forced with clients were given physical_sexual_violence when it was put together. In the fourteenth session 39
+narratives of fresh5..fresh16 that tell of sex forced with clients gained physical_sexual_violence, as the
 guide and the newer sets label it (the sha256 here are of the sets as written).
 fresh6 (315 narratives, 35 per language, 132 without an indicator; sha256 6d8052c9...), fresh8 (360
 narratives, 40 per language, 146 without an indicator; sha256 92fd90e4...) and fresh10 (360 narratives, 40 per
@@ -188,9 +195,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "screening_eval"
 ALL_SPLITS = [
     "dev",
     "heldout",
-    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 43)),
+    *(f"fresh{n}" if n > 1 else "fresh" for n in range(1, 44)),
 ]
-UNSEEN_SPLITS = {"heldout", "fresh40", "fresh41", "fresh42"}
+UNSEEN_SPLITS = {"heldout", "fresh41", "fresh42", "fresh43"}
 # Everything not kept unseen, in ALL_SPLITS order (the text model is trained on these rows in this order).
 TUNE_SPLITS = [split for split in ALL_SPLITS if split not in UNSEEN_SPLITS]
 
