@@ -1,7 +1,7 @@
 """Does the statistical layer (tiaki.screening.textmodel) improve the rules on text they had not seen?
 
 Usage:
-    uv run python benchmarks/screening_model_validation.py            # every test point (A to T, E2, F2)
+    uv run python benchmarks/screening_model_validation.py            # every test point (A to U, E2, F2)
     uv run python benchmarks/screening_model_validation.py --point F  # one of them
     uv run python benchmarks/screening_model_validation.py --choose   # the packaged model's thresholds
 
@@ -47,6 +47,9 @@ from git, so this needs a clone with history):
 - T: `fresh40` (long narratives) with the rules of 6d36932 (still the ILO rules in the twenty-fourth session,
   which had read it only in aggregate); thresholds chosen on `fresh38` and `fresh39` with the same rules, as
   the packaged ones were while it was unseen;
+- U: `fresh41` (half short, half long) with the rules of 6d36932 (still the ILO rules in the twenty-fifth
+  session, which had read it only in aggregate); thresholds chosen on `fresh39` and `fresh40` with the same
+  rules, as the packaged ones were while it was unseen;
 - E2, F2: as E and F, the thresholds chosen on the two sets before the test set together. That was no
   better (eleventh session: E2 0.866 against E 0.890; F2 the same as F), so the packaged thresholds come
   from the newest set alone (with `LONG`, below).
@@ -57,9 +60,9 @@ and the test set): the short sets alone do not show how the thresholds treat a l
 `--choose` picks the packaged thresholds the same way, on the two newest spent sets (`CHOICE`) with
 `LONG`, each set's model trained without that split. `t_low` (dropping one finding) is chosen first, then
 `t_add` (suggesting) with it, from 0.5 up: a suggestion must be more likely than not. `t_neg` (dropping every
-finding) is 0.5: "no indicator" more likely than not (see T_NEG). `heldout` and the frozen sets (`fresh41`,
-`fresh42`, `fresh43`) are never read. The models are trained on today's `tune` splits less the test and
-validation sets, so a point's figures can rise as later sets join `tune`. Prints micro-F1, P, R, the
+finding) is 0.5: "no indicator" more likely than not (see T_NEG). The unseen sets (status "unseen" in
+data/screening_eval/MANIFEST.toml) are never read. The models are trained on today's training sets less the
+test and validation sets, so a point's figures can rise as later sets join them. Prints micro-F1, P, R, the
 false-positive rate on the narratives without an indicator and the lowest language's F1: rules alone, with
 the layer dropping only, and with its suggestions too.
 """
@@ -117,6 +120,7 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
     "R": (("fresh38", "6d36932"), (("fresh34", "6d36932"), ("fresh37", "6d36932"))),
     "S": (("fresh39", "6d36932"), (("fresh37", "6d36932"), ("fresh38", "6d36932"))),
     "T": (("fresh40", "6d36932"), (("fresh38", "6d36932"), ("fresh39", "6d36932"))),
+    "U": (("fresh41", "6d36932"), (("fresh39", "6d36932"), ("fresh40", "6d36932"))),
     # Thresholds from two pairs together (eleventh session): no better than from the newest alone (E, F).
     "E2": (("fresh13", "312833f"), (("fresh11", "dce2873"), ("fresh12", "cc637d7"))),
     "F2": (("fresh14", "dd70fcf"), (("fresh12", "cc637d7"), ("fresh13", "312833f"))),

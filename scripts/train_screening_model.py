@@ -29,26 +29,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import TUNE_SPLITS, load_splits  # noqa: E402
+from screening_eval import MANIFEST, TUNE_SPLITS, load_splits  # noqa: E402
 
 from tiaki.screening.normalise import normalise  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 from tiaki.screening.textmodel import MODEL_PATH, TextModel, fit, load_text_model, save  # noqa: E402
 
-# Tuning splits the model is not trained on. fresh31 (seventeenth session: indirect restriction, wages, living
-# conditions and isolation, with near-miss negatives) lowered the validation points' mean micro-F1: C-K 0.9083
-# without it or fresh32, 0.9072 with fresh31 alone, 0.9102 with fresh32 alone, 0.9052 with both. Rule work
-# may still read it. fresh33 (spent in the nineteenth session) lowered it too: C-K 0.9122 without it, 0.9114
-# with it, false positives on negatives 1.17% and 1.37% (worst point 3.6% and 4.8%). fresh34 (spent in the
-# twentieth session) raised it: 0.9133 with it, 0.9122 without (false positives 1.03% and 0.83%). fresh37
-# (long narratives, spent in the twenty-first) raised it too: 0.9143 with it, 0.9133 without (1.11%, 1.03%),
-# and so did fresh38 (half short, half long; twenty-second): 0.9168 with it, 0.9143 without (1.11% both).
-# fresh39 (half short, half long; spent in the twenty-third) lowered it: 0.9144 with it, 0.9168 without
-# (1.04% and 1.11%, worst point 3.0% both), and so did fresh40 (long; twenty-fourth): 0.9159 with it, 0.9168
-# without (1.10% and 1.11%, worst point 3.6% and 3.0%).
-NOT_TRAINED = ("fresh31", "fresh33", "fresh39", "fresh40")
-# The splits rule work may look at (one list, in screening_eval), less NOT_TRAINED.
-TRAINING_SPLITS = tuple(split for split in TUNE_SPLITS if split not in NOT_TRAINED)
+# The splits the model trains on: those rule work may look at (status "tune" in the register,
+# benchmarks/data/screening_eval/MANIFEST.toml) whose entry says `trained`, in the register's order. Each set
+# spent since the seventeenth session was checked at validation points C-K before training on it (train on it
+# if their mean micro-F1 rises); where it fell, the entry's `training` gives the figures.
+TRAINING_SPLITS = tuple(split for split in TUNE_SPLITS if MANIFEST[split]["trained"])
 # Chosen by `benchmarks/screening_model_validation.py --choose` (fresh39 and fresh40 with the rules of
 # 6d36932, pooled with the long sets fresh32 and fresh36): the best micro-F1 there with false positives on
 # negatives within the 5% target.
