@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .project_modules import project_module
 
 
 def _eval_module() -> Any:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import screening_eval
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return screening_eval
+    return project_module("benchmarks", "screening_eval")
 
 
 def test_every_set_matches_its_entry() -> None:
@@ -30,11 +24,7 @@ def test_every_set_matches_its_entry() -> None:
 
 def test_unseen_sets_are_neither_tuned_nor_trained_on() -> None:
     evaluation = _eval_module()
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import train_screening_model as training
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    training = project_module("scripts", "train_screening_model")
     unseen = evaluation.UNSEEN_SPLITS
     assert "heldout" in unseen and len(unseen) >= 3
     assert not unseen & set(evaluation.TUNE_SPLITS)

@@ -4,7 +4,6 @@ detector's use of it, and that the packaged model is what the training script bu
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,8 @@ from tiaki.screening.textmodel import (
     tokens,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+from .project_modules import project_module
+
 RD, WAGES = "retention_of_identity_documents", "withholding_of_wages"
 # Two findings for the rules in a text long enough for the layer to review it.
 LONG = (
@@ -408,12 +408,7 @@ def test_short_statements_keep_every_finding(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _training_script() -> Any:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import train_screening_model as training
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    return training
+    return project_module("scripts", "train_screening_model")
 
 
 def test_models_are_the_same_only_within_the_solver_tolerance() -> None:
