@@ -4,6 +4,7 @@ Usage:
     uv run python benchmarks/screening_model_validation.py            # every test point (A to U, E2, F2)
     uv run python benchmarks/screening_model_validation.py --point F  # one of them
     uv run python benchmarks/screening_model_validation.py --choose   # the packaged model's thresholds
+    uv run python benchmarks/screening_model_validation.py --train-check fresh41  # train on a spent set?
 
 Tuning-set figures cannot answer this: the rules are fitted to the tuning splits, so there they look
 nearly perfect and any layer can only hurt. Each test point instead uses the rules of a past commit on the
@@ -83,7 +84,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import Tally, load_splits  # noqa: E402
+from screening_eval import ALL_SPLITS, UNSEEN_SPLITS, Tally, load_splits  # noqa: E402
 from train_screening_model import TRAINING_SPLITS, train  # noqa: E402
 
 from tiaki.screening.detector import detect  # noqa: E402
@@ -133,6 +134,9 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
 # `fresh38` with `fresh39` before `fresh40` (long) took `fresh38`'s (twenty-fourth), and `fresh39` with
 # `fresh40` before `fresh41` (half short, half long) took `fresh39`'s (twenty-fifth).
 CHOICE = (POINTS["T"][0], POINTS["U"][0])
+# The points a spent set is checked at before the packaged model trains on it (`--train-check`): fresh11 to
+# fresh19, each scored with the rules of its time and thresholds from the set before it.
+TRAIN_CHECK_POINTS = "CDEFGHIJK"
 # Sets of long narratives (150-300 words, indicators in passing) with rules that had not seen them, pooled
 # with every choice's validation set: the short sets alone chose a `t_low` the long sets' narratives did
 # not bear out (0.04 on fresh33; on the long sets 0.15 gave micro-F1 0.843 against 0.823, false positives
@@ -243,21 +247,25 @@ def choose_add(rows: list[dict], probs: list[dict[str, float]], t_low: float, t_
     return chosen
 
 
-def without(*splits: str) -> tuple[str, ...]:
-    return tuple(s for s in TRAINING_SPLITS if s not in splits)
+def without(*splits: str, training: tuple[str, ...] = TRAINING_SPLITS) -> tuple[str, ...]:
+    return tuple(s for s in training if s not in splits)
 
 
 def validation_set(
-    pairs: tuple[tuple[str, str], ...], tmp: Path, *, also_without: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...],
+    tmp: Path,
+    *,
+    also_without: tuple[str, ...] = (),
+    training: tuple[str, ...] = TRAINING_SPLITS,
 ) -> tuple[list[dict], list[dict[str, float]]]:
     """The rows of labelled sets screened by the rules that had not seen them, and each row's model
-    probabilities from a model trained without its own set (nor `also_without`)."""
+    probabilities from a model trained on `training` without its own set (nor `also_without`)."""
     rows: list[dict] = []
     probs: list[dict[str, float]] = []
     for split, commit in pairs:
         split_rows = screened(split, old_rules(commit, tmp / commit))
         rows.extend(split_rows)
-        probs.extend(probabilities(without(*also_without, split), split_rows))
+        probs.extend(probabilities(without(*also_without, split, training=training), split_rows))
     return rows, probs
 
 
@@ -278,13 +286,19 @@ def thresholds(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, 
     return t_low, t_neg, choose_add(rows, probs, t_low, t_neg)
 
 
-def test_point(name: str, test: tuple[str, str], validation: tuple[tuple[str, str], ...], tmp: Path) -> None:
-    test_split, test_commit = test
-    print(
-        f"\n{name}: {test_split} with the rules of {test_commit}; thresholds from {named(validation)} + long"
-    )
+def point_thresholds(
+    name: str, tmp: Path, training: tuple[str, ...] = TRAINING_SPLITS
+) -> tuple[float, float, float]:
+    """A test point's thresholds, chosen on its validation set pooled with the long sets."""
+    (test_split, _commit), validation = POINTS[name]
     pooled = (*validation, *long_pairs(validation, test_split))
-    t_low, t_neg, t_add = thresholds(*validation_set(pooled, tmp, also_without=(test_split,)))
+    return thresholds(*validation_set(pooled, tmp, also_without=(test_split,), training=training))
+
+
+def test_point(name: str, tmp: Path) -> None:
+    test, validation = POINTS[name]
+    print(f"\n{name}: {test[0]} with the rules of {test[1]}; thresholds from {named(validation)} + long")
+    t_low, t_neg, t_add = point_thresholds(name, tmp)
     rows, probs = validation_set((test,), tmp)
     print(show("rules alone", score(rows, [set(r["pred"]) for r in rows])))
     print(
@@ -295,12 +309,44 @@ def test_point(name: str, test: tuple[str, str], validation: tuple[tuple[str, st
     print(show(f"and suggesting (t_add {t_add})", score(rows, reviewed(rows, probs, t_low, t_neg, t_add))))
 
 
+def train_check(split: str, tmp: Path) -> None:
+    """Should the packaged model train on a spent set? The layer's micro-F1 (with suggestions) and false
+    positives on negatives at TRAIN_CHECK_POINTS, the models trained without the set and with it; the rule,
+    fixed before each run since the seventeenth session: train on it if the mean micro-F1 rises."""
+    base = without(split)
+    variants = {"without": base, "with": tuple(s for s in ALL_SPLITS if s in {*base, split})}
+    means: dict[str, tuple[float, float, float]] = {}
+    for label, training in variants.items():
+        print(f"\n{label} {split}: training on {len(training)} sets")
+        f1s, fps = [], []
+        for name in TRAIN_CHECK_POINTS:
+            test, _validation = POINTS[name]
+            t = point_thresholds(name, tmp, training)
+            rows, probs = validation_set((test,), tmp, training=training)
+            s = score(rows, reviewed(rows, probs, *t))
+            f1s.append(float(s["F1"]))
+            fps.append(float(s["FP"]))
+            print(f"  {show(f'{name} {test[0]} {t}', s)}", flush=True)
+        means[label] = (sum(f1s) / len(f1s), sum(fps) / len(fps), max(fps))
+        f1, fp, worst = means[label]
+        print(f"  mean micro-F1 {f1:.4f}, false positives on negatives {fp:.2%} (worst point {worst:.1%})")
+    rises = round(means["with"][0], 4) > round(means["without"][0], 4)
+    verdict = "train on it" if rises else "do not train on it"
+    print(f"\n{verdict} (trained = {str(rises).lower()} in the register)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--choose", action="store_true", help="pick the packaged model's thresholds")
     parser.add_argument("--point", action="append", choices=list(POINTS), help="run only these test points")
+    parser.add_argument(
+        "--train-check",
+        metavar="SPLIT",
+        choices=[split for split in ALL_SPLITS if split not in UNSEEN_SPLITS],
+        help="whether the packaged model should train on this spent set (points C-K, without and with it)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.choose:
@@ -323,8 +369,11 @@ def main() -> None:
             thresholds_line = f"T_LOW = {t_low}, T_NEG = {t_neg}, T_ADD = {t_add}"
             print(f"thresholds: {thresholds_line} (scripts/train_screening_model.py)")
             return
+        if args.train_check:
+            train_check(args.train_check, Path(tmp))
+            return
         for name in args.point or POINTS:
-            test_point(name, *POINTS[name], Path(tmp))
+            test_point(name, Path(tmp))
 
 
 if __name__ == "__main__":
