@@ -113,7 +113,7 @@ def load(split: str) -> list[dict]:
 
 def load_splits(names: Iterable[str]) -> list[dict]:
     """The rows of the named splits, in order."""
-    rows = []
+    rows: list[dict] = []
     for name in names:
         with (DATA_DIR / f"{name}.jsonl").open(encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())

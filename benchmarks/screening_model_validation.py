@@ -192,7 +192,7 @@ def reviewed(
 def score(rows: list[dict], preds: list[set[str]]) -> dict[str, float | str]:
     """Micro-F1, P, R and false positives on negatives (screening_eval's tallies), and the lowest
     language's micro-F1."""
-    overall, by_lang = Tally(), defaultdict(Tally)
+    overall, by_lang = Tally(), defaultdict[str, Tally](Tally)
     for row, pred in zip(rows, preds, strict=True):
         gold = set(row["codes"])
         overall.add(gold, pred)
