@@ -12,7 +12,7 @@ the text model trains on, are registered in data/screening_eval/MANIFEST.toml; `
 file checked against it. `tune` is every set whose status there is "tune": what rule work may look at. The
 unseen sets (status "unseen": `heldout` and the newest sets, written by people who saw neither the rules nor
 the other sets, from data/screening_eval/WRITING_GUIDE.md) are run in aggregate only (--show-errors refuses
-them); once the newest of them has been read in aggregate at the end of two sessions, it is spent: it becomes
+them); once the oldest of them has been read in aggregate at the end of two sessions, it is spent: it becomes
 a validation point for the text model (benchmarks/screening_model_validation.py), its status becomes "tune",
 and a new unseen set is written. Rows may carry `exploitation` (HTCDS exploitation types); where they do,
 exploitation-type precision and recall are printed too.
