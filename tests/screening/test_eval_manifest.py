@@ -92,3 +92,10 @@ def test_sets_and_entries_must_pair_and_unseen_sets_stay_untrained(
     assert "d: no file d.jsonl" in found
     assert "b: an unseen set cannot be trained on" in found
     assert "a: unknown status 'spent'" in found
+
+
+def test_a_line_separator_inside_a_narrative_does_not_split_its_row(tmp_path: Path) -> None:
+    rows = [{"id": "en-1", "lang": "en", "text": "Line one\u2028line two.", "codes": []}]
+    manifest = {"a": _write(tmp_path, "a", rows)}
+    assert "\u2028" in (tmp_path / "a.jsonl").read_text(encoding="utf-8")
+    assert _eval_module().manifest_problems(manifest, tmp_path) == []
