@@ -51,6 +51,9 @@ from git, so this needs a clone with history):
 - U: `fresh41` (half short, half long) with the rules of 6d36932 (still the ILO rules in the twenty-fifth
   session, which had read it only in aggregate); thresholds chosen on `fresh39` and `fresh40` with the same
   rules, as the packaged ones were while it was unseen;
+- V: `fresh42` (half short, half long) with the rules of 6d36932 (still the ILO rules in the twenty-sixth
+  session, which had read it only in aggregate); thresholds chosen on `fresh40` and `fresh41` with the same
+  rules, as the packaged ones were while it was unseen;
 - E2, F2: as E and F, the thresholds chosen on the two sets before the test set together. That was no
   better (eleventh session: E2 0.866 against E 0.890; F2 the same as F), so the packaged thresholds come
   from the newest set alone (with `LONG`, below).
@@ -122,6 +125,7 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
     "S": (("fresh39", "6d36932"), (("fresh37", "6d36932"), ("fresh38", "6d36932"))),
     "T": (("fresh40", "6d36932"), (("fresh38", "6d36932"), ("fresh39", "6d36932"))),
     "U": (("fresh41", "6d36932"), (("fresh39", "6d36932"), ("fresh40", "6d36932"))),
+    "V": (("fresh42", "6d36932"), (("fresh40", "6d36932"), ("fresh41", "6d36932"))),
     # Thresholds from two pairs together (eleventh session): no better than from the newest alone (E, F).
     "E2": (("fresh13", "312833f"), (("fresh11", "dce2873"), ("fresh12", "cc637d7"))),
     "F2": (("fresh14", "dd70fcf"), (("fresh12", "cc637d7"), ("fresh13", "312833f"))),
@@ -132,8 +136,9 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
 # and so did `fresh34` with `fresh37` before `fresh38` (half short, half long) took `fresh34`'s place
 # (twenty-second), and `fresh37` with `fresh38` before `fresh39` took `fresh37`'s (twenty-third), and
 # `fresh38` with `fresh39` before `fresh40` (long) took `fresh38`'s (twenty-fourth), and `fresh39` with
-# `fresh40` before `fresh41` (half short, half long) took `fresh39`'s (twenty-fifth).
-CHOICE = (POINTS["T"][0], POINTS["U"][0])
+# `fresh40` before `fresh41` (half short, half long) took `fresh39`'s (twenty-fifth), and `fresh40` with
+# `fresh41` before `fresh42` (half short, half long) took `fresh40`'s (twenty-sixth).
+CHOICE = (POINTS["U"][0], POINTS["V"][0])
 # The points a spent set is checked at before the packaged model trains on it (`--train-check`): fresh11 to
 # fresh19, each scored with the rules of its time and thresholds from the set before it.
 TRAIN_CHECK_POINTS = "CDEFGHIJK"
