@@ -133,8 +133,8 @@ def is_long(row: dict) -> bool:
 
 
 def row_problems(row: object, lang: str, number: int, tag: str, types: set[str]) -> list[str]:
-    """What is wrong with one writer's row (the number-th of its file)."""
-    where = f"{lang}.jsonl line {number}"
+    """What is wrong with one writer's row (the number-th of its file, blank lines not counted)."""
+    where = f"{lang}.jsonl row {number}"
     if not isinstance(row, dict) or tuple(sorted(row)) != tuple(sorted(FIELDS)):
         return [f"{where}: needs exactly the fields {', '.join(FIELDS)}"]
     found = []
@@ -178,7 +178,7 @@ def collect(name: str, folders: list[Path]) -> tuple[list[dict], list[str]]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as error:
-                found.append(f"{lang}.jsonl line {number}: not JSON ({error.msg})")
+                found.append(f"{lang}.jsonl row {number}: not JSON ({error.msg})")
                 continue
             problems = row_problems(row, lang, number, tag, types)
             found += problems

@@ -72,20 +72,26 @@ def test_every_problem_is_listed_and_nothing_is_written(tmp_path: Path) -> None:
     th = [dict(row, codes=["isolation"], exploitation=["Other"]) for row in _rows("th")]
     _write(tmp_path / "w" / "th", "th", th[:39])
     (tmp_path / "w" / "ta" / "ta.jsonl").unlink()
+    mi = [json.dumps(row, ensure_ascii=False) for row in _rows("mi")]
+    mi[2] = mi[2][:-1]  # cut short
+    mi[3] = json.dumps(dict(_rows("mi")[3], writer="me"))
+    (tmp_path / "w" / "mi" / "mi.jsonl").write_text("\n".join(mi) + "\n", encoding="utf-8")
     data = tmp_path / "data"
     data.mkdir()
     with pytest.raises(SystemExit) as raised:
         module.assemble(NAME, folders, data_dir=data)
     message = str(raised.value)
     for problem in (
-        "vi.jsonl line 1: unknown code 'passport_kept'",
-        "vi.jsonl line 2: id 'vi-w999-7'",
+        "vi.jsonl row 1: unknown code 'passport_kept'",
+        "vi.jsonl row 2: id 'vi-w999-7'",
         "vi-w999-03: the same text as another row",
         "en-w999-06: the same text as another row",
-        "vi.jsonl line 5: exploitation types on a narrative without an indicator",
+        "vi.jsonl row 5: exploitation types on a narrative without an indicator",
         "th.jsonl: 39 rows, needs 40",
         "th.jsonl: 0 negatives",
         "ta.jsonl: found in 0 of the folders given",
+        "mi.jsonl row 3: not JSON",
+        "mi.jsonl row 4: needs exactly the fields id, lang, text, codes, exploitation",
     ):
         assert problem in message
     assert "en.jsonl" not in message.replace("en-w999-06", "")
