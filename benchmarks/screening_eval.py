@@ -68,14 +68,7 @@ def manifest_problems(manifest: dict[str, dict] = MANIFEST, data_dir: Path = DAT
         if split not in files:
             found.append(f"{split}: no file {path.name}")
             continue
-        data = path.read_bytes()
-        rows = parse_rows(data.decode("utf-8"))
-        counted = {
-            "narratives": len(rows),
-            "negatives": sum(not row["codes"] for row in rows),
-            "languages": len({row["lang"] for row in rows}),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
+        counted = register_figures(path.read_bytes())
         found += [
             f"{split}: {key} is {value} in the file, {entry.get(key)} in the register"
             for key, value in counted.items()
@@ -86,6 +79,17 @@ def manifest_problems(manifest: dict[str, dict] = MANIFEST, data_dir: Path = DAT
         if entry["status"] == "unseen" and entry["trained"]:
             found.append(f"{split}: an unseen set cannot be trained on")
     return found
+
+
+def register_figures(data: bytes) -> dict[str, int | str]:
+    """What the register records of a set's file: its narratives, negatives, languages and sha256."""
+    rows = parse_rows(data.decode("utf-8"))
+    return {
+        "narratives": len(rows),
+        "negatives": sum(not row["codes"] for row in rows),
+        "languages": len({row["lang"] for row in rows}),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
 
 
 def print_register() -> int:

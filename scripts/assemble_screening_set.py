@@ -19,7 +19,6 @@ given the code where they tell of sex forced with clients (see docs/screening.md
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import statistics
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from screening_eval import DATA_DIR, MANIFEST  # noqa: E402
+from screening_eval import DATA_DIR, MANIFEST, register_figures  # noqa: E402
 
 from tiaki.screening.taxonomy import ILO_CODES, load_taxonomy  # noqa: E402
 
@@ -230,16 +229,17 @@ def report(name: str, kind: str, path: Path, rows: list[dict]) -> str:
     lines.append(
         f"median {median:.0f} characters; long: 150 words or more (Thai and Burmese: 700 characters)"
     )
+    figures = register_figures(path.read_bytes())
     lines += [
         "",
         f"[splits.{name}]",
-        f"narratives = {len(rows)}",
-        f"negatives = {sum(not row['codes'] for row in rows)}",
-        f"languages = {len({row['lang'] for row in rows})}",
+        f"narratives = {figures['narratives']}",
+        f"negatives = {figures['negatives']}",
+        f"languages = {figures['languages']}",
         f'kind = "{kind}"',
         'status = "unseen"',
         "trained = false",
-        f'sha256 = "{hashlib.sha256(path.read_bytes()).hexdigest()}"',
+        f'sha256 = "{figures["sha256"]}"',
         'written = "<session>, from the same guide, by <writers>; <what was read and relabelled>"',
         'use = "**unseen**: not yet run"',
     ]
