@@ -1,10 +1,10 @@
 """Does the statistical layer (tiaki.screening.textmodel) improve the rules on text they had not seen?
 
 Usage:
-    uv run python benchmarks/screening_model_validation.py            # every test point (A to U, E2, F2)
+    uv run python benchmarks/screening_model_validation.py            # every test point (A to W, E2, F2)
     uv run python benchmarks/screening_model_validation.py --point F  # one of them
     uv run python benchmarks/screening_model_validation.py --choose   # the packaged model's thresholds
-    uv run python benchmarks/screening_model_validation.py --train-check fresh41  # train on a spent set?
+    uv run python benchmarks/screening_model_validation.py --train-check fresh43 --jobs 2  # train on it?
 
 Tuning-set figures cannot answer this: the rules are fitted to the tuning splits, so there they look
 nearly perfect and any layer can only hurt. Each test point instead uses the rules of a past commit on the
@@ -54,6 +54,9 @@ from git, so this needs a clone with history):
 - V: `fresh42` (half short, half long) with the rules of 6d36932 (still the ILO rules in the twenty-sixth
   session, which had read it only in aggregate); thresholds chosen on `fresh40` and `fresh41` with the same
   rules, as the packaged ones were while it was unseen;
+- W: `fresh43` (long narratives) with the rules of 6d36932 (still the ILO rules in the twenty-seventh
+  session, which had read it only in aggregate); thresholds chosen on `fresh41` and `fresh42` with the same
+  rules, as the packaged ones were while it was unseen;
 - E2, F2: as E and F, the thresholds chosen on the two sets before the test set together. That was no
   better (eleventh session: E2 0.866 against E 0.890; F2 the same as F), so the packaged thresholds come
   from the newest set alone (with `LONG`, below).
@@ -74,6 +77,7 @@ the layer dropping only, and with its suggestions too.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import io
 import subprocess
 import sys
@@ -127,6 +131,7 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
     "T": (("fresh40", "6d36932"), (("fresh38", "6d36932"), ("fresh39", "6d36932"))),
     "U": (("fresh41", "6d36932"), (("fresh39", "6d36932"), ("fresh40", "6d36932"))),
     "V": (("fresh42", "6d36932"), (("fresh40", "6d36932"), ("fresh41", "6d36932"))),
+    "W": (("fresh43", "6d36932"), (("fresh41", "6d36932"), ("fresh42", "6d36932"))),
     # Thresholds from two pairs together (eleventh session): no better than from the newest alone (E, F).
     "E2": (("fresh13", "312833f"), (("fresh11", "dce2873"), ("fresh12", "cc637d7"))),
     "F2": (("fresh14", "dd70fcf"), (("fresh12", "cc637d7"), ("fresh13", "312833f"))),
@@ -138,11 +143,20 @@ POINTS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
 # (twenty-second), and `fresh37` with `fresh38` before `fresh39` took `fresh37`'s (twenty-third), and
 # `fresh38` with `fresh39` before `fresh40` (long) took `fresh38`'s (twenty-fourth), and `fresh39` with
 # `fresh40` before `fresh41` (half short, half long) took `fresh39`'s (twenty-fifth), and `fresh40` with
-# `fresh41` before `fresh42` (half short, half long) took `fresh40`'s (twenty-sixth).
-CHOICE = (POINTS["U"][0], POINTS["V"][0])
-# The points a spent set is checked at before the packaged model trains on it (`--train-check`): fresh11 to
-# fresh19, each scored with the rules of its time and thresholds from the set before it.
-TRAIN_CHECK_POINTS = "CDEFGHIJK"
+# `fresh41` before `fresh42` (half short, half long) took `fresh40`'s (twenty-sixth), and `fresh41` with
+# `fresh42` before `fresh43` (long) took `fresh41`'s (twenty-seventh).
+CHOICE = (POINTS["V"][0], POINTS["W"][0])
+# Where a spent set is checked before the packaged model trains on it (`--train-check`): every point from C
+# on (A and B had few sets to train on; E2 and F2 repeat E and F) whose test and validation sets do not
+# include it. Until the twenty-sixth session the check read C-K alone (fresh11 to fresh19, short
+# narratives); from the twenty-seventh it reads the later points too, whose long and mixed sets are the kind
+# of report the short ones are not, and asks for a minimum effect: training on `fresh42` moved the mean by
+# -0.0007 at C-K and +0.0009 at L-U, what one set's wording moves a mean by either way. The rule, fixed
+# before the run: train on the set if the mean micro-F1 rises by at least MIN_GAIN and the mean false
+# positives on negatives do not rise (both rounded to four places), as the issue asks of a statistical
+# layer: only where it measurably improves a held-out evaluation.
+TRAIN_CHECK_FROM = "C"
+MIN_GAIN = 0.001
 # Sets of long narratives (150-300 words, indicators in passing) with rules that had not seen them, pooled
 # with every choice's validation set: the short sets alone chose a `t_low` the long sets' narratives did
 # not bear out (0.04 on fresh33; on the long sets 0.15 gave micro-F1 0.843 against 0.823, false positives
@@ -315,37 +329,68 @@ def test_point(name: str, tmp: Path) -> None:
     print(show(f"and suggesting (t_add {t_add})", score(rows, reviewed(rows, probs, t_low, t_neg, t_add))))
 
 
-def train_check(split: str, tmp: Path, points: Iterable[str] = TRAIN_CHECK_POINTS) -> None:
+def train_check_points(split: str) -> list[str]:
+    """The points a spent set is judged at: from TRAIN_CHECK_FROM on, those that do not read it."""
+    names = [name for name in POINTS if len(name) == 1 and name >= TRAIN_CHECK_FROM]
+    return [name for name in names if split not in _reads(name)]
+
+
+def _reads(name: str) -> set[str]:
+    """The labelled sets a point reads: its test set and its validation sets."""
+    test, validation = POINTS[name]
+    return {test[0], *(s for s, _ in validation)}
+
+
+def _point_score(name: str, training: tuple[str, ...]) -> tuple[tuple[float, float, float], dict]:
+    """A point's thresholds and its test set's score, the models trained on `training` (a process of its
+    own may run this: its rule files are extracted into a directory of its own)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t = point_thresholds(name, Path(tmp), training)
+        rows, probs = validation_set((POINTS[name][0],), Path(tmp), training=training)
+        return t, score(rows, reviewed(rows, probs, *t))
+
+
+def train_check(split: str, points: Iterable[str] | None = None, jobs: int = 1) -> None:
     """Should the packaged model train on a spent set? The layer's micro-F1 (with suggestions) and false
-    positives on negatives at TRAIN_CHECK_POINTS, the models trained without the set and with it; the rule,
-    fixed before each run since the seventeenth session: train on it if the mean micro-F1 rises. Other
-    points (not the set's own, nor one it chose thresholds for) print the same figures for information."""
-    points = list(points)
-    if any(split in {POINTS[name][0][0], *(s for s, _ in POINTS[name][1])} for name in points):
-        raise SystemExit(f"{split} is the test or validation set of one of the points {''.join(points)}")
+    positives on negatives at each point of `train_check_points`, the models trained without the set and
+    with it, and the verdict by the rule fixed before the run (see MIN_GAIN). Other points (not the set's
+    own, nor one it chose thresholds for) print the same figures for information. `jobs` points run at once
+    (one process each)."""
+    judged = train_check_points(split)
+    points = judged if points is None else list(points)
+    if any(split in _reads(name) for name in points):
+        raise SystemExit(f"{split} is the test or validation set of one of the points {' '.join(points)}")
     base = without(split)
     variants = {"without": base, "with": tuple(s for s in ALL_SPLITS if s in {*base, split})}
     means: dict[str, tuple[float, float, float]] = {}
-    for label, training in variants.items():
-        print(f"\n{label} {split}: training on {len(training)} sets")
-        f1s, fps = [], []
-        for name in points:
-            test, _validation = POINTS[name]
-            t = point_thresholds(name, tmp, training)
-            rows, probs = validation_set((test,), tmp, training=training)
-            s = score(rows, reviewed(rows, probs, *t))
-            f1s.append(float(s["F1"]))
-            fps.append(float(s["FP"]))
-            print(f"  {show(f'{name} {test[0]} {t}', s)}", flush=True)
-        means[label] = (sum(f1s) / len(f1s), sum(fps) / len(fps), max(fps))
-        f1, fp, worst = means[label]
-        print(f"  mean micro-F1 {f1:.4f}, false positives on negatives {fp:.2%} (worst point {worst:.1%})")
-    if points != list(TRAIN_CHECK_POINTS):
-        print(f"\npoints {''.join(points)}: for information; the rule is judged at {TRAIN_CHECK_POINTS}")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        for label, training in variants.items():
+            print(
+                f"\n{label} {split}: training on {len(training)} sets, points {' '.join(points)}", flush=True
+            )
+            f1s, fps = [], []
+            for name, (t, s) in zip(
+                points, pool.map(_point_score, points, [training] * len(points)), strict=True
+            ):
+                f1s.append(float(s["F1"]))
+                fps.append(float(s["FP"]))
+                print(f"  {show(f'{name} {POINTS[name][0][0]} {t}', s)}", flush=True)
+            means[label] = (sum(f1s) / len(f1s), sum(fps) / len(fps), max(fps))
+            f1, fp, worst = means[label]
+            print(
+                f"  mean micro-F1 {f1:.4f}, false positives on negatives {fp:.2%} (worst point {worst:.1%})"
+            )
+    if points != judged:
+        print(f"\npoints {' '.join(points)}: for information; the rule is judged at {' '.join(judged)}")
         return
-    rises = round(means["with"][0], 4) > round(means["without"][0], 4)
-    verdict = "train on it" if rises else "do not train on it"
-    print(f"\n{verdict} (trained = {str(rises).lower()} in the register)")
+    gain = round(means["with"][0], 4) - round(means["without"][0], 4)
+    fp_rise = round(means["with"][1], 4) - round(means["without"][1], 4)
+    trains = round(gain, 4) >= MIN_GAIN and round(fp_rise, 4) <= 0
+    verdict = "train on it" if trains else "do not train on it"
+    print(
+        f"\nmean micro-F1 {gain:+.4f} (at least {MIN_GAIN:+.4f} asked), false positives on negatives "
+        f"{fp_rise:+.2%} (no rise asked): {verdict} (trained = {str(trains).lower()} in the register)"
+    )
 
 
 def main() -> None:
@@ -358,8 +403,14 @@ def main() -> None:
         "--train-check",
         metavar="SPLIT",
         choices=[split for split in ALL_SPLITS if split not in UNSEEN_SPLITS],
-        help="whether the packaged model should train on this spent set (points C-K, without and with it; "
-        "with --point, those points instead, for information)",
+        help="whether the packaged model should train on this spent set (the points from C on that do not "
+        "read it, without and with it; with --point, those points instead, for information)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="with --train-check: how many points run at once (one process each)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -384,7 +435,7 @@ def main() -> None:
             print(f"thresholds: {thresholds_line} (scripts/train_screening_model.py)")
             return
         if args.train_check:
-            train_check(args.train_check, Path(tmp), args.point or TRAIN_CHECK_POINTS)
+            train_check(args.train_check, args.point, max(1, args.jobs))
             return
         for name in args.point or POINTS:
             test_point(name, Path(tmp))
