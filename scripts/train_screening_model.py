@@ -37,15 +37,18 @@ from tiaki.screening.textmodel import MODEL_PATH, TextModel, fit, load_text_mode
 
 # The splits the model trains on: those rule work may look at (status "tune" in the register,
 # benchmarks/data/screening_eval/MANIFEST.toml) whose entry says `trained`, in the register's order. Each set
-# spent since the seventeenth session was checked at validation points C-K before training on it (train on it
-# if their mean micro-F1 rises); where it fell, the entry's `training` gives the figures.
+# spent since the seventeenth session was checked at validation points before training on it (until the
+# twenty-sixth session at C-K, train on it if their mean micro-F1 rises; since the twenty-seventh at every
+# point from C that does not read it, with a minimum gain: `--train-check` in
+# benchmarks/screening_model_validation.py); where it was not trained on, the entry's `training` says why.
 TRAINING_SPLITS = tuple(split for split in TUNE_SPLITS if MANIFEST[split]["trained"])
-# Chosen by `benchmarks/screening_model_validation.py --choose` (fresh41 and fresh42 with the rules of
+# Chosen by `benchmarks/screening_model_validation.py --choose` (fresh42 and fresh43 with the rules of
 # 6d36932, pooled with the long sets fresh32 and fresh36): the best micro-F1 there with false positives on
-# negatives within the 5% target (the same thresholds at every choice since the twenty-first session).
+# negatives within the 5% target. `t_low` and `t_neg` are those of every choice since the twenty-first
+# session; `t_add` was 0.5 until the twenty-seventh, when the choice read `fresh43` (long) for `fresh41`.
 T_LOW = 0.15
 T_NEG = 0.5
-T_ADD = 0.5
+T_ADD = 0.55
 # The exploitation types the model weighs: those with at least this many labelled narratives with an ILO code
 # in the training splits (the seven named in the guide; `Other`, with a handful, is left to the rules).
 MIN_TYPE_EXAMPLES = 100
