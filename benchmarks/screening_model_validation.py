@@ -383,14 +383,22 @@ def train_check(split: str, points: Iterable[str] | None = None, jobs: int = 1) 
     if points != judged:
         print(f"\npoints {' '.join(points)}: for information; the rule is judged at {' '.join(judged)}")
         return
+    trains = trains_on(means["with"][:2], means["without"][:2])
     gain = round(means["with"][0], 4) - round(means["without"][0], 4)
     fp_rise = round(means["with"][1], 4) - round(means["without"][1], 4)
-    trains = round(gain, 4) >= MIN_GAIN and round(fp_rise, 4) <= 0
     verdict = "train on it" if trains else "do not train on it"
     print(
         f"\nmean micro-F1 {gain:+.4f} (at least {MIN_GAIN:+.4f} asked), false positives on negatives "
         f"{fp_rise:+.2%} (no rise asked): {verdict} (trained = {str(trains).lower()} in the register)"
     )
+
+
+def trains_on(with_set: tuple[float, float], without_set: tuple[float, float]) -> bool:
+    """The rule (see MIN_GAIN): whether the model trains on a set, from the mean micro-F1 and false
+    positives on negatives at the judged points with it and without it, each rounded to four places."""
+    gain = round(round(with_set[0], 4) - round(without_set[0], 4), 4)
+    fp_rise = round(round(with_set[1], 4) - round(without_set[1], 4), 4)
+    return gain >= MIN_GAIN and fp_rise <= 0
 
 
 def main() -> None:

@@ -1,0 +1,33 @@
+"""Whether the text model trains on a spent set: the rule of benchmarks/screening_model_validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .project_modules import project_module
+
+
+def _module() -> Any:
+    return project_module("benchmarks", "screening_model_validation")
+
+
+def test_judged_points_are_those_from_c_that_do_not_read_the_set() -> None:
+    module = _module()
+    points = module.train_check_points("fresh43")
+    # fresh43 is W's test set: W is left out, every single-letter point from C to V is in.
+    assert points == list("CDEFGHIJKLMNOPQRSTUV")
+    # fresh41 is U's test set and a validation set of V and W.
+    assert set(module.train_check_points("fresh41")).isdisjoint({"U", "V", "W", "A", "B", "E2", "F2"})
+    assert "T" in module.train_check_points("fresh41")
+    for name in module.train_check_points("fresh41"):
+        test, validation = module.POINTS[name]
+        assert "fresh41" not in {test[0], *(split for split, _ in validation)}
+
+
+def test_trains_only_on_a_gain_of_at_least_the_minimum_with_no_rise_in_false_positives() -> None:
+    trains_on = _module().trains_on
+    assert trains_on((0.9148, 0.0102), (0.9138, 0.0112))  # +0.0010, fewer false positives
+    assert trains_on((0.9148, 0.0112), (0.9138, 0.0112))  # false positives the same
+    assert not trains_on((0.9146, 0.0102), (0.9138, 0.0112))  # +0.0008: fresh43's run
+    assert not trains_on((0.9160, 0.0113), (0.9138, 0.0112))  # a gain, but more false positives
+    assert not trains_on((0.9162, 0.0090), (0.9169, 0.0090))  # a fall: fresh42 at C-K
