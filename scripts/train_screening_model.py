@@ -46,6 +46,7 @@ TRAINING_SPLITS = tuple(split for split in TUNE_SPLITS if MANIFEST[split]["train
 # 6d36932, pooled with the long sets fresh32 and fresh36): the best micro-F1 there with false positives on
 # negatives within the 5% target. `t_low` and `t_neg` are those of every choice since the twenty-first
 # session; `t_add` was 0.5 until the twenty-seventh, when the choice read `fresh43` (long) for `fresh41`.
+# Since then a choice changes them only with a minimum gain (changes_thresholds there).
 T_LOW = 0.15
 T_NEG = 0.5
 T_ADD = 0.55

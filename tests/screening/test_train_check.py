@@ -31,3 +31,13 @@ def test_trains_only_on_a_gain_of_at_least_the_minimum_with_no_rise_in_false_pos
     assert not trains_on((0.9146, 0.0102), (0.9138, 0.0112))  # +0.0008: fresh43's run
     assert not trains_on((0.9160, 0.0113), (0.9138, 0.0112))  # a gain, but more false positives
     assert not trains_on((0.9162, 0.0090), (0.9169, 0.0090))  # a fall: fresh42 at C-K
+
+
+def test_packaged_thresholds_give_way_only_to_a_minimum_gain_or_to_meet_the_false_positive_target() -> None:
+    changes = _module().changes_thresholds
+    assert changes({"F1": 0.9130, "FP": 0.010}, {"F1": 0.9120, "FP": 0.010})  # +0.0010
+    assert not changes({"F1": 0.9125, "FP": 0.010}, {"F1": 0.9120, "FP": 0.010})  # a flat choice
+    assert not changes({"F1": 0.9100, "FP": 0.010}, {"F1": 0.9120, "FP": 0.010})
+    # Packaged thresholds that miss the 5% target give way to ones that meet it, whatever the F1.
+    assert changes({"F1": 0.9000, "FP": 0.040}, {"F1": 0.9120, "FP": 0.060})
+    assert not changes({"F1": 0.9300, "FP": 0.070}, {"F1": 0.9120, "FP": 0.060})
