@@ -392,8 +392,8 @@ def train_check(split: str, points: Iterable[str] | None = None, jobs: int = 1) 
         print(f"\npoints {' '.join(points)}: for information; the rule is judged at {' '.join(judged)}")
         return
     trains = trains_on(means["with"][:2], means["without"][:2])
-    gain = _rise(means["with"][0], means["without"][0])
-    fp_rise = _rise(means["with"][1], means["without"][1])
+    gain = rise(means["with"][0], means["without"][0])
+    fp_rise = rise(means["with"][1], means["without"][1])
     verdict = "train on it" if trains else "do not train on it"
     print(
         f"\nmean micro-F1 {gain:+.4f} (at least {MIN_GAIN:+.4f} asked), false positives on negatives "
@@ -404,10 +404,10 @@ def train_check(split: str, points: Iterable[str] | None = None, jobs: int = 1) 
 def trains_on(with_set: tuple[float, float], without_set: tuple[float, float]) -> bool:
     """The rule (see MIN_GAIN): whether the model trains on a set, from the mean micro-F1 and false
     positives on negatives at the judged points with it and without it, each rounded to four places."""
-    return _rise(with_set[0], without_set[0]) >= MIN_GAIN and _rise(with_set[1], without_set[1]) <= 0
+    return rise(with_set[0], without_set[0]) >= MIN_GAIN and rise(with_set[1], without_set[1]) <= 0
 
 
-def _rise(new: float, old: float) -> float:
+def rise(new: float, old: float) -> float:
     """How much a figure rose, both rounded to four places as they are printed (so is the difference)."""
     return round(round(new, 4) - round(old, 4), 4)
 
@@ -419,7 +419,7 @@ def changes_thresholds(chosen: dict[str, float | str], packaged: dict[str, float
     session: a choice flat between two thresholds should not move the detector)."""
     if float(packaged["FP"]) > FP_TARGET:
         return float(chosen["FP"]) <= FP_TARGET
-    return _rise(float(chosen["F1"]), float(packaged["F1"])) >= MIN_GAIN
+    return rise(float(chosen["F1"]), float(packaged["F1"])) >= MIN_GAIN
 
 
 def choose_packaged(tmp: Path) -> None:

@@ -12,8 +12,10 @@ its probability is below `t_type_low` and suggests a type at `t_type_add` or mor
 nineteenth session). Each in turn is the test set: the model is trained on the training splits less it, the
 thresholds are chosen on the others (each scored by a model trained without it and without the test
 set) for the best exploitation-type micro-F1, and the test set is then scored. `--choose` picks the
-packaged thresholds on all of them pooled, each scored by a model trained without it. Frozen sets are never
-read.
+packaged thresholds on all of them pooled, each scored by a model trained without it, and changes the
+packaged ones only if its choice raises micro-F1 there by at least MIN_GAIN (changes_types; the rule the
+text model's training and its indicator thresholds follow, screening_model_validation.py). Frozen sets are
+never read.
 
 The rules' types, and which texts hold an indicator, come from the packaged detector with its type weights
 taken out: its indicators are reviewed by the packaged model, which trained on these sets. That decides
@@ -33,7 +35,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import train_screening_model as packaged_model  # noqa: E402  (its T_TYPE_* are the packaged thresholds)
 from screening_eval import Tally, load_splits  # noqa: E402
+from screening_model_validation import MIN_GAIN, rise  # noqa: E402
 from train_screening_model import TRAINING_SPLITS, train  # noqa: E402
 
 from tiaki.screening import detector  # noqa: E402
@@ -41,7 +45,7 @@ from tiaki.screening.normalise import normalise  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 from tiaki.screening.textmodel import TextModel, decide_types, load_text_model, reviews  # noqa: E402
 
-SETS = ("fresh34", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41", "fresh42", "fresh43")
+SETS = ("fresh34", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41", "fresh42", "fresh43", "fresh44")
 T_TYPE_LOW = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 T_TYPE_ADD = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1.01)  # 1.01: never suggest
 
@@ -124,6 +128,13 @@ def choose(rows: list[dict], probs: list[dict[str, float]]) -> tuple[float, floa
     return best[3], best[2]
 
 
+def changes_types(chosen: float, packaged: float) -> bool:
+    """Whether the packaged type thresholds give way to a choice, from the pooled micro-F1 of each: only
+    for a rise of at least MIN_GAIN, both rounded to four places (twenty-eighth session, set before the
+    choice it applies to: a flat choice should not move the detector)."""
+    return rise(chosen, packaged) >= MIN_GAIN
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -135,13 +146,19 @@ def main() -> None:
     if args.choose:
         pooled = [row for split in SETS for row in rows[split]]
         probs = [p for split in SETS for p in probabilities(models.without(split), rows[split])]
-        t_low, t_add = choose(pooled, probs)
+        chosen = choose(pooled, probs)
+        packaged = (packaged_model.T_TYPE_LOW, packaged_model.T_TYPE_ADD)
         print(show(f"{' + '.join(SETS)}, rules alone", tally(pooled, named(pooled, None, 0, 0))))
+        scores = {}
+        for label, (t_low, t_add) in (("chosen", chosen), ("packaged", packaged)):
+            counts = tally(pooled, named(pooled, probs, t_low, t_add))
+            scores[label] = counts.micro()[2]
+            print(show(f"with the model, {label} (t_type_low {t_low}, t_type_add {t_add})", counts))
+        final = chosen if changes_types(scores["chosen"], scores["packaged"]) else packaged
+        verdict = "change them" if final != packaged else "keep them"
         print(
-            show(
-                f"with the model (t_type_low {t_low}, t_type_add {t_add})",
-                tally(pooled, named(pooled, probs, t_low, t_add)),
-            )
+            f"thresholds: T_TYPE_LOW = {final[0]}, T_TYPE_ADD = {final[1]} "
+            f"({verdict}; scripts/train_screening_model.py)"
         )
         return
     tested: list[dict] = []

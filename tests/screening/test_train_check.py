@@ -1,4 +1,5 @@
-"""Whether the text model trains on a spent set: the rule of benchmarks/screening_model_validation."""
+"""Whether the text model trains on a spent set and whether chosen thresholds replace the packaged ones:
+the rules of benchmarks/screening_model_validation and screening_types_validation."""
 
 from __future__ import annotations
 
@@ -41,3 +42,10 @@ def test_packaged_thresholds_give_way_only_to_a_minimum_gain_or_to_meet_the_fals
     # Packaged thresholds that miss the 5% target give way to ones that meet it, whatever the F1.
     assert changes({"F1": 0.9000, "FP": 0.040}, {"F1": 0.9120, "FP": 0.060})
     assert not changes({"F1": 0.9300, "FP": 0.070}, {"F1": 0.9120, "FP": 0.060})
+
+
+def test_packaged_type_thresholds_give_way_only_to_a_minimum_gain() -> None:
+    changes = project_module("benchmarks", "screening_types_validation").changes_types
+    assert changes(0.9290, 0.9280)  # +0.0010
+    assert not changes(0.92849, 0.9280)  # +0.0005 once rounded: a flat choice
+    assert not changes(0.9270, 0.9280)
