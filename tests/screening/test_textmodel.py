@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 
 from tiaki.screening import detect
 from tiaki.screening import detector as detector_module
+from tiaki.screening import textmodel as textmodel_module
 from tiaki.screening.textmodel import (
     MIN_CHARS,
     NO_INDICATOR,
     PULL_SENTENCES,
     C,
+    Reading,
     TextModel,
     TypesReview,
     _prepared,
@@ -67,7 +69,8 @@ def test_the_models_token_by_token_counts_are_the_features_of_tokens(text: str) 
     vocabulary = model.vocabulary
     expected = Counter(vocabulary[t] for t in tokens(text) if t in vocabulary)
     other = "The boss kept my passport."
-    row, feature, counts = model._counted([_prepared(other), _prepared(text), _prepared(other)])
+    # Texts in groups, as read_many counts a text's pieces: the text is the second of all, first of its group.
+    row, feature, counts = model._counted([[_prepared(other)], [_prepared(text), _prepared(other)]])
     found = Counter({int(f): int(c) for r, f, c in zip(row, feature, counts, strict=True) if r == 1})
     assert found == expected
     assert set(row.tolist()) <= {0, 1, 2}
@@ -108,6 +111,34 @@ def test_texts_scored_together_score_as_each_alone() -> None:
     for row, text in zip(together, texts, strict=True):
         alone = model.probabilities(text)
         assert row.tolist() == pytest.approx([alone[t] for t in model.targets], rel=1e-12)
+
+
+@pytest.mark.parametrize("together", [2, 3, 32])
+def test_texts_read_together_read_as_each_alone(monkeypatch: pytest.MonkeyPatch, together: int) -> None:
+    """read_many scores its texts in groups (READ_TOGETHER); each text's reading must be its reading
+    alone to the last bit, whatever its neighbours: short texts (no reading), texts on both sides of t_neg
+    (with and without the sentences' pull), Thai and Burmese (tokenised apart), a text of no sentence."""
+    monkeypatch.setattr(textmodel_module, "READ_TOGETHER", together)
+    model = load_text_model()
+    texts = [
+        LONG,
+        "Help me.",
+        "We finished the harvest early this year and the cooperative paid everyone on the same day. "
+        "My cousin came to visit and we cooked for the whole street. Next month I start a course.",
+        "นายจ้างยึดหนังสือเดินทางของฉันไว้และไม่ให้ออกไปไหน ทำงานวันละสิบหกชั่วโมงโดยไม่ได้รับค่าจ้างเลยสามเดือน "
+        "และขู่ว่าจะแจ้งตำรวจถ้าหนี",
+        "ပွဲစားက ကျွန်မရဲ့ နိုင်ငံကူးလက်မှတ်ကို သိမ်းထားပြီး လစာ မပေးဘူး။ အပြင်ကို ထွက်ခွင့် မပေးဘူး။ အကြွေးဆပ်ပြီးမှ ပြန်ခွင့်ပေးမယ်လို့ ပြောတယ်။",
+        "passport " * 16,  # no sentence: the whole text only
+        "zzqx " * 30,  # no feature the model knows
+        *[f"{LONG} On day {n} we cooked rice together and talked about home." for n in range(3)],
+    ]
+    alone = [model.read(text) for text in texts]
+    assert [i for i, reading in enumerate(alone) if reading is None] == [1]
+    pulled = [r is not None and not model.sets_all_aside(r) for r in alone]
+    assert any(pulled) and not all(pulled)  # both sides of t_neg
+    for order in (texts, texts[::-1]):
+        expected = alone if order is texts else alone[::-1]
+        assert model.read_many(order) == expected
 
 
 def _assert_pulled(text: str, n_sentences: int, pull: float) -> tuple[dict[str, float], ...]:
@@ -272,9 +303,9 @@ def _forced(no_indicator: float, **probabilities: float) -> TextModel:
         def probabilities(self, text: str) -> dict[str, float]:
             return {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: no_indicator, **probabilities}
 
-        def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
-            # The review's reading of the text: the same fixed figures, and no exploitation types.
-            return self.probabilities(text), {}
+        def _scores_many(self, texts: list[str], stop_at: float) -> list[Reading]:
+            # The review's reading of each text: the same fixed figures, and no exploitation types.
+            return [Reading(self.probabilities(text), {}) for text in texts]
 
     # Thresholds of its own: what is tested is the detector's use of a review, not the packaged values.
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(TextModel)}
@@ -321,8 +352,8 @@ def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on
             p = {**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1}
             return {**p, debt: 0.8 if "notebook" in text else 0.4}
 
-        def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
-            return self.probabilities(text), {}
+        def _scores_many(self, texts: list[str], stop_at: float) -> list[Reading]:
+            return [Reading(self.probabilities(text), {}) for text in texts]
 
         def probabilities_many(self, texts: list[str]) -> np.ndarray:
             return np.array([[self.probabilities(text)[t] for t in self.targets] for text in texts])
@@ -354,9 +385,12 @@ class _Typed(TextModel):
     """The packaged model with fixed figures: ILO codes at 0.3, "no indicator" at 0.1, forced labour at
     0.05 and forced criminality at 0.9 in a text that speaks of crypto (0.1 elsewhere)."""
 
-    def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
+    def _scores_many(self, texts: list[str], stop_at: float) -> list[Reading]:
         p = {**dict.fromkeys(self.targets, 0.3), NO_INDICATOR: 0.1}
-        return p, dict(zip(self.types, self.type_probabilities_many([text])[0].tolist(), strict=True))
+        return [
+            Reading(p, dict(zip(self.types, row.tolist(), strict=True)))
+            for row in self.type_probabilities_many(texts)
+        ]
 
     def type_probabilities_many(self, texts: list[str]) -> np.ndarray:
         fixed = [{"ForcedLabour": 0.05, "ForcedCriminality": 0.9 if "crypto" in t else 0.1} for t in texts]

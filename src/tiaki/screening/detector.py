@@ -893,12 +893,18 @@ class _Screener:
             )
         return _Job(text, mapped, language, chosen, matchable, without_diacritics, notes)
 
-    def read(self, job: _Job) -> None:
-        """The text model's reading of the text, where it has a say over it."""
+    def read(self, jobs: list[_Job]) -> None:
+        """The text model's reading of each text, where it has a say over it (read together: see
+        TextModel.read_many)."""
         # The text model learnt from text with diacritics; it has no say over text typed without them (nor,
         # TextModel.read decides, over a short text).
-        if self.context and self.model and not job.without_diacritics:
-            job.reading = load_text_model().read(job.mapped.text)
+        if not (self.context and self.model):
+            return
+        read = [job for job in jobs if not job.without_diacritics]
+        for job, reading in zip(
+            read, load_text_model().read_many([job.mapped.text for job in read]), strict=True
+        ):
+            job.reading = reading
 
     def match(self, job: _Job) -> None:
         """The rules' indicator matches and child-age spans."""
@@ -1041,7 +1047,7 @@ def detect(
     job = screener.prepare(text, lang)
     if isinstance(job, ScreeningResult):
         return job
-    screener.read(job)
+    screener.read([job])
     screener.match(job)
     screener.review(job)
     return screener.finish(job)
@@ -1101,8 +1107,7 @@ def _screen_batch(
         out.append(prepared if isinstance(prepared, ScreeningResult) else _PENDING)
         if isinstance(prepared, _Job):
             jobs.append((len(out) - 1, prepared))
-    for _i, job in jobs:
-        screener.read(job)
+    screener.read([job for _i, job in jobs])
     jobs.sort(key=lambda pair: tuple(rules.language for rules in pair[1].chosen))
     for _i, job in jobs:
         screener.match(job)

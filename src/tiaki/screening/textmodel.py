@@ -82,6 +82,9 @@ _PIECE = "\x00"  # between texts tokenised together (TextModel._counted); taken 
 _PIECE_INDEX = np.array([-1], dtype=np.intp).tobytes()  # its mark among the feature indices
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…။।])\s+|\n+")
 MIN_SENTENCE_CHARS = 20  # shorter pieces ("Help me.", "Day 3.") say too little on their own
+# Texts read_many scores together: enough that numpy's cost per call is shared, few enough that their
+# features' weight rows (a few thousand a text) stay in the CPU cache.
+READ_TOGETHER = 32
 # Distinct tokens whose feature indices a model keeps at hand (see TextModel._indices).
 TOKEN_CACHE = 1 << 16
 
@@ -211,13 +214,19 @@ class TextModel:
 
         return indices
 
-    def _counted(self, prepared: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _counted(self, groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The features of each of some _prepared texts (see `tokens`) with their counts, as parallel
-        arrays sorted by text: the text's number, the feature, its count in that text.
+        arrays sorted by text: the text's number, the feature, its count in that text. The texts come in
+        groups (a text's pieces), numbered in order over all the groups.
 
-        The texts are tokenised together, a _PIECE token between each two (a token of its own, whose
-        only index is the mark -1): a feature's text is the number of marks before it."""
-        words = _tokens_of(f" {_PIECE} ".join(prepared))
+        Each group is tokenised in one call, a _PIECE token between each two of its texts and after it (a
+        token of its own, whose only index is the mark -1): a feature's text is the number of marks before
+        it. Group by group, not all at once: a group with Thai or Burmese is tokenised word by word
+        (_tokens_of), and that slower path is then taken only for such a group."""
+        words: list[str] = []
+        for group in groups:
+            words.extend(_tokens_of(f" {_PIECE} ".join(group)))
+            words.append(_PIECE)
         features = np.frombuffer(b"".join(map(self._indices, words)), dtype=np.intp)
         mark = features < 0
         features_only = ~mark
@@ -245,13 +254,13 @@ class TextModel:
         """Each target's probability for each text, as rows (columns in the order of `targets`): sklearn's
         TfidfVectorizer with sublinear tf and l2 norm, then the logistic regressions, computed with numpy
         for all the texts at once."""
-        row, feature, counts = self._counted([_prepared(text) for text in texts])
+        row, feature, counts = self._counted([[_prepared(text)] for text in texts])
         x = (1.0 + np.log(counts)) * self.idf[feature]
         return _sigmoid(self._logits(row, x, self._by_feature[feature], len(texts), self.intercept))
 
     def type_probabilities_many(self, texts: list[str]) -> np.ndarray:
         """Each exploitation type's probability for each text, as rows (columns in the order of `types`)."""
-        row, feature, counts = self._counted([_prepared(text) for text in texts])
+        row, feature, counts = self._counted([[_prepared(text)] for text in texts])
         x = (1.0 + np.log(counts)) * self.idf[feature]
         weights = self._types_by_feature[feature]
         return _sigmoid(self._logits(row, x, weights, len(texts), self.type_intercept))
@@ -275,44 +284,84 @@ class TextModel:
         """
         return self._scores(text, stop_at)[0]
 
-    def _scores(self, text: str, stop_at: float) -> tuple[dict[str, float], dict[str, float]]:
+    def _scores(self, text: str, stop_at: float) -> Reading:
         """`scores`, and each exploitation type's probability in the whole text (none where the text's
         `no_indicator` probability is `stop_at` or more: the review then leaves no finding)."""
-        pieces = _pieces(text)
+        return self._scores_many([text], stop_at)[0]
+
+    def _scores_many(self, texts: list[str], stop_at: float) -> list[Reading]:
+        """`_scores` of each text, the texts counted and their sentences scored together: scored one by
+        one, numpy's cost per call was most of the model's time. Each text's sums are still taken over its
+        own features, in the same order and by the same operations: its probabilities are the same to the
+        last bit whatever texts are scored with it."""
+        pieces = [_pieces(text) for text in texts]
         row, feature, counts = self._counted(pieces)
         weights = self._by_feature[feature]
         width = len(self.vocabulary)
+        # Where each text's pieces and entries start (entries are sorted by piece, pieces by text).
+        piece_at = np.cumsum([0, *map(len, pieces)])
+        entry_at = np.searchsorted(row, piece_at)
+        text_of = np.repeat(np.arange(len(texts)), np.diff(entry_at))
         # The whole text: a feature's count is its pieces' sum; each of its k entries carries 1/k of it.
-        total = np.bincount(feature, weights=counts, minlength=width)[feature]
-        share = 1.0 / np.bincount(feature, minlength=width)[feature]
+        _keys, group, k = np.unique(text_of * width + feature, return_inverse=True, return_counts=True)
+        total = np.bincount(group, weights=counts)[group]
+        share = 1.0 / k[group]
         x = (1.0 + np.log(total)) * self.idf[feature]
-        x *= share / np.sqrt(share @ (x * x)) if x.size else share
-        whole = _sigmoid(self.intercept + x @ weights)
         none = self.targets.index(NO_INDICATOR)
-        if whole[none] >= stop_at:
-            return dict(zip(self.targets, whole.tolist(), strict=True)), {}
-        types: dict[str, float] = {}
-        if self.types:
-            p = _sigmoid(self.type_intercept + x @ self._types_by_feature[feature])
-            types = dict(zip(self.types, p.tolist(), strict=True))
-        is_sentence = np.fromiter(map(_is_sentence, pieces), dtype=bool, count=len(pieces))
-        if is_sentence.any():
-            x = (1.0 + np.log(counts)) * self.idf[feature]
-            logits = self._logits(row, x, weights, len(pieces), self.intercept)
-            best = _sigmoid(logits)[is_sentence].max(axis=0)
-            pull = sentence_pull(int(is_sentence.sum())) * np.maximum(best - whole, 0.0)
-            pull[none] = 0.0
-            whole = whole + pull
-        return dict(zip(self.targets, whole.tolist(), strict=True)), types
+        wholes: list[np.ndarray] = []
+        types: list[dict[str, float]] = []
+        pulled = np.zeros(len(texts), dtype=bool)  # the texts whose sentences may pull (see scores)
+        for t, (lo, hi) in enumerate(pairwise(entry_at.tolist())):
+            xt, st = x[lo:hi], share[lo:hi]
+            xt *= st / np.sqrt(st @ (xt * xt)) if hi > lo else st
+            whole = _sigmoid(self.intercept + xt @ weights[lo:hi])
+            wholes.append(whole)
+            types.append({})
+            if whole[none] >= stop_at:
+                continue
+            pulled[t] = True
+            if self.types:
+                p = _sigmoid(self.type_intercept + xt @ self._types_by_feature[feature[lo:hi]])
+                types[t] = dict(zip(self.types, p.tolist(), strict=True))
+        # Each pulled text's most likely sentence: its sentences' probabilities, computed together.
+        is_sentence = np.fromiter(
+            map(_is_sentence, (piece for text_pieces in pieces for piece in text_pieces)), dtype=bool
+        )
+        text_of_piece = np.repeat(np.arange(len(texts)), np.diff(piece_at))
+        sentence = np.flatnonzero(is_sentence & pulled[text_of_piece])
+        if sentence.size:
+            mine = pulled[text_of]
+            x = (1.0 + np.log(counts[mine])) * self.idf[feature[mine]]
+            logits = self._logits(row[mine], x, weights[mine], int(piece_at[-1]), self.intercept)
+            owner = text_of_piece[sentence]
+            first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+            best = np.maximum.reduceat(_sigmoid(logits[sentence]), first, axis=0)
+            n = np.diff(np.append(first, owner.size))
+            for t, most, count in zip(owner[first].tolist(), best, n.tolist(), strict=True):
+                pull = sentence_pull(count) * np.maximum(most - wholes[t], 0.0)
+                pull[none] = 0.0
+                wholes[t] = wholes[t] + pull
+        return [
+            Reading(dict(zip(self.targets, whole.tolist(), strict=True)), exploitation)
+            for whole, exploitation in zip(wholes, types, strict=True)
+        ]
 
     def read(self, text: str) -> Reading | None:
         """What the review reads in a text (see `scores`), None where the model has no say (`reviews`).
 
         It needs nothing from the rules, so the detector reads a text first: where the model finds no
         indicator (`sets_all_aside`), the rules need only say which indicators they find."""
-        if not reviews(text):
-            return None
-        return Reading(*self._scores(text, self.t_neg))
+        return self.read_many([text])[0]
+
+    def read_many(self, texts: list[str]) -> list[Reading | None]:
+        """`read` of each text, scored together (see _scores_many)."""
+        reviewed = [text for text in texts if reviews(text)]
+        readings = (
+            reading
+            for i in range(0, len(reviewed), READ_TOGETHER)
+            for reading in self._scores_many(reviewed[i : i + READ_TOGETHER], self.t_neg)
+        )
+        return [next(readings) if reviews(text) else None for text in texts]
 
     def sets_all_aside(self, reading: Reading) -> bool:
         """Whether the review of a text so read drops every finding and suggests nothing (`t_neg`)."""
