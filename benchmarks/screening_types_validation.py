@@ -45,7 +45,18 @@ from tiaki.screening.normalise import normalise  # noqa: E402
 from tiaki.screening.taxonomy import ILO_CODES  # noqa: E402
 from tiaki.screening.textmodel import TextModel, decide_types, load_text_model, reviews  # noqa: E402
 
-SETS = ("fresh34", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41", "fresh42", "fresh43", "fresh44")
+SETS = (
+    "fresh34",
+    "fresh37",
+    "fresh38",
+    "fresh39",
+    "fresh40",
+    "fresh41",
+    "fresh42",
+    "fresh43",
+    "fresh44",
+    "fresh45",
+)
 T_TYPE_LOW = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 T_TYPE_ADD = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1.01)  # 1.01: never suggest
 
