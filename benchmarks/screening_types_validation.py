@@ -56,6 +56,7 @@ SETS = (
     "fresh43",
     "fresh44",
     "fresh45",
+    "fresh46",
 )
 T_TYPE_LOW = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 T_TYPE_ADD = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1.01)  # 1.01: never suggest
