@@ -99,3 +99,26 @@ def test_lang_option_via_call_command(lang: str, expected: str, tmp_path: Path) 
         "retention_of_identity_documents",
         "withholding_of_wages",
     ]
+
+
+def test_explain_names_what_the_text_model_set_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tiaki.screening import detector
+
+    from .test_textmodel import LONG, RD, WAGES, _forced
+
+    monkeypatch.setattr(detector, "load_text_model", lambda: _forced(0.99))
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": LONG}) + "\n", encoding="utf-8")
+    by_flag = {}
+    for flags in ((), ("--explain",)):
+        out = StringIO()
+        call_command("screen", "--input", str(path), *flags, stdout=out)
+        by_flag[flags] = json.loads(out.getvalue())
+        assert (by_flag[flags]["level"], by_flag[flags]["indicators"]) == ("none", [])
+    assert by_flag[()]["set_aside"] is None  # the rules were not asked
+    assert by_flag[("--explain",)]["set_aside"] == sorted((RD, WAGES))
+    with monkeypatch.context() as patch:
+        patch.setattr("sys.stdin", StringIO(LONG))
+        out = StringIO()
+        call_command("screen", "--explain", stdout=out)
+    assert json.loads(out.getvalue())["set_aside"] == sorted((RD, WAGES))

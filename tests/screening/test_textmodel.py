@@ -327,11 +327,38 @@ def test_detector_reports_what_the_layer_dropped(monkeypatch: pytest.MonkeyPatch
     result = detect(LONG, "en")
     assert (result.indicators, result.level) == ((), "none")
     assert "model_no_indicator" in result.notes
-    # The rules still name what they found (matched for that alone: see Screener.match).
-    assert result.set_aside == tuple(sorted((RD, WAGES)))
+    assert result.set_aside is None  # not asked for: the rules did not look
+    explained = detect(LONG, "en", explain=True)
+    # Asked for, the rules name what they found (matched for that alone: see Screener.match).
+    assert explained.set_aside == tuple(sorted((RD, WAGES)))
+    assert dataclasses.replace(explained, set_aside=None) == result
     # The keyword baseline and model=False never consult the layer.
     assert {i.code for i in detect(LONG, "en", model=False).indicators} == {RD, WAGES}
     assert {i.code for i in detect(LONG, "en", context=False).indicators} >= {RD, WAGES}
+
+
+def test_where_the_model_sets_all_aside_the_rules_look_only_for_what_the_result_still_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A child's age and an explicit exploitation cue are in the result whatever the model says; the
+    # indicators are not looked for unless the caller asks what was set aside (explain).
+    text = "She is 15 years old and the gang forced her to beg at the market, the report says. " + LONG
+    monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.99))
+    explained = detect(text, "en", explain=True)
+    assert explained.set_aside and "child_under_18" in explained.codes
+    assert {f.code for f in explained.exploitation_types} >= {"ForcedBegging"}
+    looked: list[str] = []
+    find_matches = detector_module.find_matches
+
+    def spy(rules: Any, *args: Any, **kwargs: Any) -> Any:
+        looked.append(rules.language)
+        return find_matches(rules, *args, **kwargs)
+
+    monkeypatch.setattr(detector_module, "find_matches", spy)
+    result = detect(text, "en")
+    assert looked == []
+    assert dataclasses.replace(explained, set_aside=None) == result
+    assert detect(text, "en", explain=True) == explained and looked == ["en"]
 
 
 def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on(

@@ -23,10 +23,11 @@ def decode_text(data: bytes) -> str:
         raise ScreeningInputError(f"input is not valid UTF-8 (bad byte at offset {exc.start})") from exc
 
 
-def screen_text(text: str, *, lang: str | None, item_id: Any = None) -> dict[str, Any]:
-    """One contract object for one text: the result, or {"id", "error"} when it cannot be screened."""
+def screen_text(text: str, *, lang: str | None, item_id: Any = None, explain: bool = False) -> dict[str, Any]:
+    """One contract object for one text: the result, or {"id", "error"} when it cannot be screened.
+    `explain`: name what the text model set aside even where it sets aside all (detect's `explain`)."""
     try:
-        result = detect(text, lang)
+        result = detect(text, lang, explain=explain)
     except ScreeningInputError as exc:
         return {"id": item_id, "error": str(exc)}
     return {"id": item_id, **result.as_dict()}
@@ -55,10 +56,13 @@ def _parse_line(raw: bytes, line_no: int) -> tuple[Any, str, str | None]:
     return item.get("id"), text, lang
 
 
-def screen_jsonl(lines: Iterable[bytes], *, default_lang: str | None = None) -> Iterator[dict[str, Any]]:
+def screen_jsonl(
+    lines: Iterable[bytes], *, default_lang: str | None = None, explain: bool = False
+) -> Iterator[dict[str, Any]]:
     """Screen `{"id", "text", "lang"?}` lines; blank lines are skipped, bad lines yield an error object.
 
     Lines are screened in batches (detect_many, faster in bulk); objects come out in the input's order.
+    `explain` as for screen_text.
     """
     pending: list[dict[str, Any] | tuple[int, Any, str, str | None]] = []
     for line_no, raw in enumerate(lines, start=1):
@@ -71,9 +75,9 @@ def screen_jsonl(lines: Iterable[bytes], *, default_lang: str | None = None) -> 
         else:
             pending.append((line_no, item_id, text, lang or default_lang))
         if len(pending) >= BATCH_SIZE:
-            yield from _screen_pending(pending)
+            yield from _screen_pending(pending, explain)
             pending = []
-    yield from _screen_pending(pending)
+    yield from _screen_pending(pending, explain)
 
 
 def _id_of_bad_line(raw: bytes) -> Any:
@@ -87,11 +91,11 @@ def _id_of_bad_line(raw: bytes) -> Any:
 
 
 def _screen_pending(
-    pending: list[dict[str, Any] | tuple[int, Any, str, str | None]],
+    pending: list[dict[str, Any] | tuple[int, Any, str, str | None]], explain: bool
 ) -> Iterator[dict[str, Any]]:
     """The contract objects of parsed lines and the error objects of bad ones, in order."""
     parsed = [item for item in pending if isinstance(item, tuple)]
-    results = detect_many((text, lang) for _line_no, _id, text, lang in parsed)
+    results = detect_many(((text, lang) for _line_no, _id, text, lang in parsed), explain=explain)
     for item in pending:
         if isinstance(item, dict):
             yield item

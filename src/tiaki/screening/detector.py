@@ -111,8 +111,9 @@ class ScreeningResult:
     dimensions: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     exploitation_types: tuple[ExploitationFinding, ...] = ()
-    # ILO codes the rules found but the text model set aside as unlikely in this text (textmodel.py)
-    set_aside: tuple[str, ...] = ()
+    # ILO codes the rules found but the text model set aside as unlikely in this text (textmodel.py); None
+    # where the model set every finding aside and the rules were not asked which (detect's `explain`)
+    set_aside: tuple[str, ...] | None = ()
 
     @property
     def codes(self) -> frozenset[str]:
@@ -129,7 +130,7 @@ class ScreeningResult:
             "dimensions": list(self.dimensions),
             "notes": list(self.notes),
             "exploitation_types": [finding.as_dict() for finding in self.exploitation_types],
-            "set_aside": list(self.set_aside),
+            "set_aside": None if self.set_aside is None else list(self.set_aside),
         }
 
 
@@ -604,10 +605,15 @@ class _TextState(NamedTuple):
     sentences: _Clauses
 
 
-def _text_state(rules: RuleSet, text: str, prefilter: bool, windows: _Windows | None = None) -> _TextState:
+def _text_state(
+    rules: RuleSet, text: str, prefilter: bool, windows: _Windows | None = None, *, literals: bool = True
+) -> _TextState:
+    """What matching a rule set in a text needs to know of it. `literals=False` leaves out the literal pass
+    over the rule set's literals: for a few patterns' sake, each of their literals is looked for alone."""
     clauses = _Clauses(rules.clause_breaks, text)
     windows = windows or _Windows(text, prefilter)
-    windows.find_literals(rules.literals)
+    if literals:
+        windows.find_literals(rules.literals)
     return _TextState(
         clauses, _Boundaries(rules, text, clauses), windows, _Clauses(rules.sentence_breaks, text)
     )
@@ -843,7 +849,7 @@ class _Job:
     states: list[_TextState] = field(default_factory=list)
     found: list[_Match] = field(default_factory=list)
     child_spans: list[tuple[int, int]] = field(default_factory=list)
-    set_aside: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] | None = ()
     suggested: list[_Match] = field(default_factory=list)
     # The exploitation types' probabilities when the text model reviewed the text (see finish)
     type_probabilities: dict[str, float] = field(default_factory=dict)
@@ -852,11 +858,13 @@ class _Job:
 class _Screener:
     """The rules, taxonomy and options one detect or detect_many call screens with."""
 
-    def __init__(self, *, context: bool, prefilter: bool, model: bool, rules_dir: Path) -> None:
+    def __init__(
+        self, *, context: bool, prefilter: bool, model: bool, explain: bool, rules_dir: Path
+    ) -> None:
         self.rulesets = load_all_rules(rules_dir)
         self.taxonomy = load_taxonomy()
         self.version = ruleset_version(rules_dir)
-        self.context, self.prefilter, self.model = context, prefilter, model
+        self.context, self.prefilter, self.model, self.explain = context, prefilter, model, explain
 
     def prepare(self, text: str, lang: str | None) -> _Job | ScreeningResult:
         """Check the input, normalise it and choose its language and rule sets (a result for empty text).
@@ -910,11 +918,26 @@ class _Screener:
         """The rules' indicator matches and child-age spans."""
         matchable, prefilter = job.matchable, self.prefilter
         windows = _Windows(matchable, prefilter)  # depends on the text only: shared by the rule sets
+        dismissed = job.reading is not None and load_text_model().sets_all_aside(job.reading)
+        if dismissed and not self.explain:
+            # The model will set every finding aside and no one asked which: the rules' indicators are
+            # not looked for (half the matching of the speed benchmark's narratives; docs/screening.md,
+            # thirtieth session). A child's age still is (the model does not review it), and `finish`
+            # still looks for explicit exploitation cues, which need no literal pass (see _Windows).
+            job.states = [
+                _text_state(rules, matchable, prefilter, windows, literals=False) for rules in job.chosen
+            ]
+            for rules in job.chosen:
+                job.child_spans.extend(
+                    _child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter)
+                )
+            job.set_aside = None
+            return
         job.states = [_text_state(rules, matchable, prefilter, windows) for rules in job.chosen]
         # Where the model will set every finding aside, the result names the indicators the rules found
-        # (set_aside) but needs none of their evidence: an indicator's first matching part will do (over
-        # half the speed benchmark's texts; results identical, docs/screening.md, twenty-third session).
-        first_only = job.reading is not None and load_text_model().sets_all_aside(job.reading)
+        # (set_aside) but needs none of their evidence: an indicator's first matching part will do
+        # (results identical, docs/screening.md, twenty-third session).
+        first_only = dismissed
         matches: list[_Match] = []
         for rules, state in zip(job.chosen, job.states, strict=True):
             matches.extend(
@@ -937,7 +960,9 @@ class _Screener:
         text_model = load_text_model()
         review = text_model.review(job.mapped.text, {match.code for match in job.found}, job.reading)
         job.type_probabilities = review.exploitation
-        if job.found:
+        if job.set_aside is None:
+            job.notes.append("model_no_indicator")  # whatever the rules find is set aside (see match)
+        elif job.found:
             job.set_aside = review.dropped
             if review.no_indicator:
                 job.notes.append("model_no_indicator")
@@ -1032,6 +1057,7 @@ def detect(
     context: bool = True,
     prefilter: bool = True,
     model: bool = True,
+    explain: bool = False,
     rules_dir: Path = RULES_DIR,
 ) -> ScreeningResult:
     """Screen one narrative for trafficking indicators.
@@ -1042,8 +1068,14 @@ def detect(
     `prefilter=False` disables the keyword prefilter (same result, slower); `model=False` gives the rules
     alone, without the statistical layer that may drop their findings (see textmodel.py); `rules_dir`
     screens with the rule files of another directory (the evaluation of old rules uses it).
+
+    Where the text model sets every finding aside, the rules are asked which indicators they find only
+    with `explain=True`, for a person to read (`set_aside`; without it None there, and the note
+    `model_no_indicator`). Nothing else in the result depends on it.
     """
-    screener = _Screener(context=context, prefilter=prefilter, model=model, rules_dir=rules_dir)
+    screener = _Screener(
+        context=context, prefilter=prefilter, model=model, explain=explain, rules_dir=rules_dir
+    )
     job = screener.prepare(text, lang)
     if isinstance(job, ScreeningResult):
         return job
@@ -1064,6 +1096,7 @@ def detect_many(
     context: bool = True,
     prefilter: bool = True,
     model: bool = True,
+    explain: bool = False,
     rules_dir: Path = RULES_DIR,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[ScreeningResult | ScreeningInputError]:
@@ -1073,7 +1106,9 @@ def detect_many(
     does not stop the rest. The items are taken in batches: each step runs over a whole batch, texts of
     the same rule sets together (see _Job), which makes a bulk screening about a third faster.
     """
-    screener = _Screener(context=context, prefilter=prefilter, model=model, rules_dir=rules_dir)
+    screener = _Screener(
+        context=context, prefilter=prefilter, model=model, explain=explain, rules_dir=rules_dir
+    )
     batch: list[tuple[str, str | None]] = []
     for item in items:
         batch.append(item)

@@ -20,8 +20,9 @@ def report_screen(*, report_id: int) -> ReportScreening:
     set_aside: list[str] = []
     exploitation: list[dict[str, object]] = []
     try:
-        result = detect(report.narrative, lang=report.language or None)
-        set_aside = list(result.set_aside)
+        # explain: the report's page shows what the text model set aside, even where it set aside all
+        result = detect(report.narrative, lang=report.language or None, explain=True)
+        set_aside = list(result.set_aside or ())
         exploitation = [finding.as_dict() for finding in result.exploitation_types]
         level, findings = result.level, [i.as_dict() for i in result.indicators]
         codes = sorted(result.codes)

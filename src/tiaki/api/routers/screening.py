@@ -73,7 +73,7 @@ class ScreenOut(Schema):
 def screen(request: HttpRequest, payload: ScreenIn) -> Status[dict[str, object]]:
     policy.require(request.auth, Permission.SCREENING_RUN)  # type: ignore[attr-defined]
     try:
-        result = detect(payload.text, lang=payload.lang)
+        result = detect(payload.text, lang=payload.lang, explain=True)
     except ScreeningInputError as error:
         return Status(422, {"detail": "Cannot screen this text", "errors": {"text": [str(error)]}})
     return Status(200, result.as_dict())
