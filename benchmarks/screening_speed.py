@@ -9,8 +9,8 @@ written without spaces, are sized by characters at about six per word). The same
 keyword baseline (no negation/hypothetical/segmentation context), the rules without the statistical
 layer, and language identification alone. The target is judged on bulk screening (`detect_many`, which
 a triage backlog and `tiaki screen --input` use); one text at a time (`detect`) is printed beside it, so
-is bulk screening that also names what the text model set aside where it set aside every finding
-(`explain=True`, as a report's page and the API ask for it), and so is the bulk path with keyword matching
+is bulk screening that also names what the text model set aside (`explain=True`, as a report's page and
+the API ask for it), and so is the bulk path with keyword matching
 only (no context cues, no text model): what the matching design costs on this machine before any of the
 detector's checks.
 """
@@ -113,8 +113,8 @@ def main() -> None:
         lambda texts: list(detect_many((t, None) for t in texts)),
         narratives,
     )
-    # What a report's page and the API ask for besides: which indicators the rules found in a text whose
-    # every finding the text model sets aside (set_aside; the bulk default leaves them unsought).
+    # What a report's page and the API ask for besides: which indicators the rules found and the text model
+    # set aside (set_aside; by default the rules do not look for them).
     explained = timed_all(
         "detect_many, explain=True (bulk)",
         lambda texts: list(detect_many(((t, None) for t in texts), explain=True)),

@@ -318,10 +318,15 @@ def test_detector_reports_what_the_layer_dropped(monkeypatch: pytest.MonkeyPatch
     assert {i.code for i in rules_alone.indicators} == {RD, WAGES}
 
     monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.1, **{WAGES: 0.001}))
-    result = detect(LONG, "en")
+    result = detect(LONG, "en", explain=True)
     assert [i.code for i in result.indicators] == [RD]
-    assert "model_dropped:" + WAGES in result.notes
+    assert "model_dropped:" + WAGES in result.notes and result.set_aside == (WAGES,)
     assert result.score < rules_alone.score
+    # Not asked what the review sets aside, the rules do not look for it: the same result, less the
+    # explanation.
+    unexplained = detect(LONG, "en")
+    assert unexplained.set_aside is None and not any(n.startswith("model_dropped") for n in unexplained.notes)
+    assert dataclasses.replace(result, set_aside=None, notes=unexplained.notes) == unexplained
 
     monkeypatch.setattr(detector_module, "load_text_model", lambda: _forced(0.99))
     result = detect(LONG, "en")
@@ -359,6 +364,30 @@ def test_where_the_model_sets_all_aside_the_rules_look_only_for_what_the_result_
     assert looked == []
     assert dataclasses.replace(explained, set_aside=None) == result
     assert detect(text, "en", explain=True) == explained and looked == ["en"]
+
+
+def test_the_rules_look_only_for_indicators_the_review_may_let_stand(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _forced(0.1, **{WAGES: 0.001, RD: 0.9})
+    # Wages' findings would be dropped and it would not be suggested; retention's would stand.
+    reading = Reading({**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1, WAGES: 0.001, RD: 0.9}, {})
+    assert model.rules_out(reading, [WAGES, RD]) == {WAGES}
+    # An indicator the review would suggest when the rules miss it is looked for, however low t_low
+    # makes its findings' bar (thresholds no one ships, t_low over t_add).
+    odd = dataclasses.replace(model, t_low=0.95, t_add=0.5)
+    assert odd.rules_out(reading, [WAGES, RD]) == {WAGES}
+    skipped: list[frozenset[str]] = []
+    find_matches = detector_module.find_matches
+
+    def spy(*args: Any, skip: frozenset[str] = frozenset(), **kwargs: Any) -> Any:
+        skipped.append(frozenset(skip))
+        return find_matches(*args, skip=skip, **kwargs)
+
+    monkeypatch.setattr(detector_module, "load_text_model", lambda: model)
+    monkeypatch.setattr(detector_module, "find_matches", spy)
+    detect(LONG, "en")
+    assert WAGES in skipped[-1] and RD not in skipped[-1]
+    detect(LONG, "en", explain=True)
+    assert skipped[-1] == frozenset()
 
 
 def test_detector_shows_a_suggestion_as_the_models_with_the_sentence_it_rests_on(

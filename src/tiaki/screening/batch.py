@@ -25,7 +25,7 @@ def decode_text(data: bytes) -> str:
 
 def screen_text(text: str, *, lang: str | None, item_id: Any = None, explain: bool = False) -> dict[str, Any]:
     """One contract object for one text: the result, or {"id", "error"} when it cannot be screened.
-    `explain`: name what the text model set aside even where it sets aside all (detect's `explain`)."""
+    `explain`: also name what the text model set aside (detect's `explain`)."""
     try:
         result = detect(text, lang, explain=explain)
     except ScreeningInputError as exc:

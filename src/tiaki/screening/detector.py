@@ -13,7 +13,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -112,7 +112,7 @@ class ScreeningResult:
     notes: tuple[str, ...] = field(default=())
     exploitation_types: tuple[ExploitationFinding, ...] = ()
     # ILO codes the rules found but the text model set aside as unlikely in this text (textmodel.py); None
-    # where the model set every finding aside and the rules were not asked which (detect's `explain`)
+    # where the model reviewed the text and the rules were not asked what it set aside (detect's `explain`)
     set_aside: tuple[str, ...] | None = ()
 
     @property
@@ -627,6 +627,7 @@ def find_matches(
     prefilter: bool = True,
     state: _TextState | None = None,
     first_only: bool = False,
+    skip: Collection[str] = (),
 ) -> list[_Match]:
     """Indicator matches of one rule set in normalised, lower-cased text (see `lower_same_length`).
 
@@ -634,12 +635,14 @@ def find_matches(
     baseline the evaluation compares against. `prefilter=False` runs every pattern even when its
     keywords are absent (same results, slower: the equivalence tests use it). `first_only` stops at the
     first part of an indicator with an accepted match: which indicators the rules find, without all their
-    evidence.
+    evidence. The indicators whose codes are in `skip` are not looked for.
     """
     state = state or _text_state(rules, text, prefilter)
     windows = state.windows
     found: list[_Match] = []
     for ind in rules.indicators:
+        if ind.code in skip:
+            continue
         for patterns, affirmative in ((ind.negative_set, False), (ind.affirmative_set, True)):
             if patterns is None:
                 continue
@@ -918,12 +921,16 @@ class _Screener:
         """The rules' indicator matches and child-age spans."""
         matchable, prefilter = job.matchable, self.prefilter
         windows = _Windows(matchable, prefilter)  # depends on the text only: shared by the rule sets
-        dismissed = job.reading is not None and load_text_model().sets_all_aside(job.reading)
-        if dismissed and not self.explain:
-            # The model will set every finding aside and no one asked which: the rules' indicators are
-            # not looked for (half the matching of the speed benchmark's narratives; docs/screening.md,
-            # thirtieth session). A child's age still is (the model does not review it), and `finish`
-            # still looks for explicit exploitation cues, which need no literal pass (see _Windows).
+        reading = job.reading
+        ruled_out: frozenset[str] = frozenset()
+        if reading is not None and not self.explain:
+            # The rules look only for the indicators whose findings the review may let stand: no one asked
+            # what it sets aside (docs/screening.md, thirtieth session).
+            ruled_out = load_text_model().rules_out(reading, ILO_CODES)
+            job.set_aside = None
+        if ruled_out.issuperset(ILO_CODES):
+            # None is looked for. A child's age still is (the model does not review it), and `finish` still
+            # looks for explicit exploitation cues, which need no literal pass (see _Windows).
             job.states = [
                 _text_state(rules, matchable, prefilter, windows, literals=False) for rules in job.chosen
             ]
@@ -931,13 +938,13 @@ class _Screener:
                 job.child_spans.extend(
                     _child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter)
                 )
-            job.set_aside = None
             return
         job.states = [_text_state(rules, matchable, prefilter, windows) for rules in job.chosen]
-        # Where the model will set every finding aside, the result names the indicators the rules found
-        # (set_aside) but needs none of their evidence: an indicator's first matching part will do
-        # (results identical, docs/screening.md, twenty-third session).
-        first_only = dismissed
+        # Where the model will set every finding aside and the caller asked which (explain), the result
+        # names the indicators the rules found (set_aside) but needs none of their evidence: an
+        # indicator's first matching part will do (results identical, docs/screening.md, twenty-third
+        # session).
+        first_only = reading is not None and load_text_model().sets_all_aside(reading)
         matches: list[_Match] = []
         for rules, state in zip(job.chosen, job.states, strict=True):
             matches.extend(
@@ -948,6 +955,7 @@ class _Screener:
                     prefilter=prefilter,
                     state=state,
                     first_only=first_only,
+                    skip=ruled_out,
                 )
             )
             job.child_spans.extend(_child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter))
@@ -960,10 +968,10 @@ class _Screener:
         text_model = load_text_model()
         review = text_model.review(job.mapped.text, {match.code for match in job.found}, job.reading)
         job.type_probabilities = review.exploitation
-        if job.set_aside is None:
-            job.notes.append("model_no_indicator")  # whatever the rules find is set aside (see match)
-        elif job.found:
-            job.set_aside = review.dropped
+        explained = job.set_aside is not None  # whether the rules looked for what the review sets aside
+        if job.found or not explained:
+            if explained:
+                job.set_aside = review.dropped
             if review.no_indicator:
                 job.notes.append("model_no_indicator")
             elif review.dropped:
@@ -1069,9 +1077,10 @@ def detect(
     alone, without the statistical layer that may drop their findings (see textmodel.py); `rules_dir`
     screens with the rule files of another directory (the evaluation of old rules uses it).
 
-    Where the text model sets every finding aside, the rules are asked which indicators they find only
-    with `explain=True`, for a person to read (`set_aside`; without it None there, and the note
-    `model_no_indicator`). Nothing else in the result depends on it.
+    What the text model sets aside is named only with `explain=True`, for a person to read (`set_aside`):
+    without it the rules do not look for an indicator whose findings the model would drop (see
+    TextModel.rules_out), `set_aside` is None in a text the model reviews, and the notes say nothing of
+    findings dropped. Nothing else in the result depends on it.
     """
     screener = _Screener(
         context=context, prefilter=prefilter, model=model, explain=explain, rules_dir=rules_dir

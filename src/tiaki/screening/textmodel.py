@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -366,6 +366,13 @@ class TextModel:
     def sets_all_aside(self, reading: Reading) -> bool:
         """Whether the review of a text so read drops every finding and suggests nothing (`t_neg`)."""
         return reading.scores[NO_INDICATOR] >= self.t_neg
+
+    def rules_out(self, reading: Reading, codes: Iterable[str]) -> frozenset[str]:
+        """The indicators among `codes` whose every finding the review of a text so read drops, and which it
+        would not suggest either: whether the rules find them changes nothing but what `set_aside` names."""
+        p, t_low, t_neg, t_add = reading.scores, self.t_low, self.t_neg, self.t_add
+        dropped = decide(p, set(codes), t_low, t_neg, t_add).dropped
+        return frozenset(dropped).difference(decide(p, set(), t_low, t_neg, t_add).suggested)
 
     def review(self, text: str, codes: set[str], reading: Reading | None = None) -> Review:
         """Which of the rules' ILO findings the model lets stand in this text, what it suggests, and the

@@ -25,8 +25,8 @@ class Command(BaseCommand):
             "--explain",
             action="store_true",
             help=(
-                "name the indicators the rules found in a text whose every finding the text model set "
-                "aside (set_aside; without it null there: the rules are not asked, which is faster)"
+                "also name the indicators the rules found and the text model set aside (set_aside; "
+                "without it null where the model reviewed the text: the rules are not asked, which is faster)"
             ),
         )
 
