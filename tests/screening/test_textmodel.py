@@ -371,8 +371,8 @@ def test_the_rules_look_only_for_indicators_the_review_may_let_stand(monkeypatch
     # Wages' findings would be dropped and it would not be suggested; retention's would stand.
     reading = Reading({**dict.fromkeys(model.targets, 0.3), NO_INDICATOR: 0.1, WAGES: 0.001, RD: 0.9}, {})
     assert model.rules_out(reading, [WAGES, RD]) == {WAGES}
-    # An indicator the review would suggest when the rules miss it is looked for, however low t_low
-    # makes its findings' bar (thresholds no one ships, t_low over t_add).
+    # An indicator the review would suggest were the rules to miss it is looked for, even where it would
+    # drop their findings of it (t_low over t_add: thresholds no one ships).
     odd = dataclasses.replace(model, t_low=0.95, t_add=0.5)
     assert odd.rules_out(reading, [WAGES, RD]) == {WAGES}
     skipped: list[frozenset[str]] = []
