@@ -10,9 +10,8 @@ keyword baseline (no negation/hypothetical/segmentation context), the rules with
 layer, and language identification alone. The target is judged on bulk screening (`detect_many`, which
 a triage backlog and `tiaki screen --input` use); one text at a time (`detect`) is printed beside it, so
 is bulk screening that also names what the text model set aside (`explain=True`, as a report's page and
-the API ask for it), and so is the bulk path with keyword matching
-only (no context cues, no text model): what the matching design costs on this machine before any of the
-detector's checks.
+the API ask for it), and so is the bulk path with keyword matching only (no context cues, no text model):
+what the matching design costs on this machine before any of the detector's checks.
 """
 
 from __future__ import annotations

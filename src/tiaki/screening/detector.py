@@ -927,19 +927,12 @@ class _Screener:
             # The rules look only for the indicators whose findings the review may let stand: no one asked
             # what it sets aside (docs/screening.md, thirtieth session).
             ruled_out = load_text_model().rules_out(reading, ILO_CODES)
-            job.set_aside = None
-        if ruled_out.issuperset(ILO_CODES):
-            # None is looked for. A child's age still is (the model does not review it), and `finish` still
-            # looks for explicit exploitation cues, which need no literal pass (see _Windows).
-            job.states = [
-                _text_state(rules, matchable, prefilter, windows, literals=False) for rules in job.chosen
-            ]
-            for rules in job.chosen:
-                job.child_spans.extend(
-                    _child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter)
-                )
-            return
-        job.states = [_text_state(rules, matchable, prefilter, windows) for rules in job.chosen]
+        # Where none is looked for, a child's age still is (the model does not review it), and `finish`
+        # still looks for explicit exploitation cues, which need no literal pass (see _Windows).
+        looks = not ruled_out.issuperset(ILO_CODES)
+        job.states = [
+            _text_state(rules, matchable, prefilter, windows, literals=looks) for rules in job.chosen
+        ]
         # Where the model will set every finding aside and the caller asked which (explain), the result
         # names the indicators the rules found (set_aside) but needs none of their evidence: an
         # indicator's first matching part will do (results identical, docs/screening.md, twenty-third
@@ -947,17 +940,18 @@ class _Screener:
         first_only = reading is not None and load_text_model().sets_all_aside(reading)
         matches: list[_Match] = []
         for rules, state in zip(job.chosen, job.states, strict=True):
-            matches.extend(
-                find_matches(
-                    rules,
-                    matchable,
-                    context=self.context,
-                    prefilter=prefilter,
-                    state=state,
-                    first_only=first_only,
-                    skip=ruled_out,
+            if looks:
+                matches.extend(
+                    find_matches(
+                        rules,
+                        matchable,
+                        context=self.context,
+                        prefilter=prefilter,
+                        state=state,
+                        first_only=first_only,
+                        skip=ruled_out,
+                    )
                 )
-            )
             job.child_spans.extend(_child_matches(rules, matchable, self.taxonomy.child_age_limit, prefilter))
         job.found = _dedupe(matches)
 
@@ -968,10 +962,11 @@ class _Screener:
         text_model = load_text_model()
         review = text_model.review(job.mapped.text, {match.code for match in job.found}, job.reading)
         job.type_probabilities = review.exploitation
-        explained = job.set_aside is not None  # whether the rules looked for what the review sets aside
-        if job.found or not explained:
-            if explained:
-                job.set_aside = review.dropped
+        if not self.explain:
+            job.set_aside = None  # the rules did not look for what the review sets aside (see match)
+        elif job.found:
+            job.set_aside = review.dropped
+        if job.found or not self.explain:
             if review.no_indicator:
                 job.notes.append("model_no_indicator")
             elif review.dropped:
