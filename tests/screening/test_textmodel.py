@@ -76,6 +76,27 @@ def test_the_models_token_by_token_counts_are_the_features_of_tokens(text: str) 
     assert set(row.tolist()) <= {0, 1, 2}
 
 
+def test_the_token_cache_forgets_when_full_and_still_counts_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model remembers up to TOKEN_CACHE tokens' feature indices, then starts again: the counts of a
+    text with more distinct tokens than that are still those of its features, texts after it too."""
+    monkeypatch.setattr(textmodel_module, "TOKEN_CACHE", 8)
+    model = dataclasses.replace(load_text_model())  # its own cache
+    vocabulary = model.vocabulary
+    texts = [
+        "the boss kept my passport and never paid the wages he promised us",
+        "passport wages boss debt",
+    ]
+    for _twice in range(2):
+        row, feature, counts = model._counted([[_prepared(text)] for text in texts])
+        for number, text in enumerate(texts):
+            found = Counter(
+                {int(f): int(c) for r, f, c in zip(row, feature, counts, strict=True) if r == number}
+            )
+            assert found == Counter(vocabulary[t] for t in tokens(text) if t in vocabulary)
+    cache = model._indices.__self__  # type: ignore[attr-defined]
+    assert 1 < len(cache) <= 8
+
+
 def test_probabilities_equal_scikit_learns() -> None:
     pytest.importorskip("sklearn")
     from sklearn.feature_extraction.text import TfidfVectorizer

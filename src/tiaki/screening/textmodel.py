@@ -37,7 +37,6 @@ positives on negatives by two thirds or more and suggesting then raised micro-F1
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -46,6 +45,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
 
 from tiaki.screening.rules import TEXT_MODEL_PATH as MODEL_PATH
 from tiaki.screening.segmentation import MYANMAR_SYLLABLE_START
@@ -83,7 +84,7 @@ _PIECE_INDEX = np.array([-1], dtype=np.intp).tobytes()  # its mark among the fea
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…။।])\s+|\n+")
 MIN_SENTENCE_CHARS = 20  # shorter pieces ("Help me.", "Day 3.") say too little on their own
 # Texts read_many scores together: enough that numpy's cost per call is shared, few enough that their
-# features' weight rows (a few thousand a text) stay in the CPU cache.
+# arrays (a few thousand features a text) stay in the CPU cache (256 at a time was a tenth slower).
 READ_TOGETHER = 32
 # Distinct tokens whose feature indices a model keeps at hand (see TextModel._indices).
 TOKEN_CACHE = 1 << 16
@@ -169,6 +170,22 @@ class TypesReview:
     suggested: tuple[str, ...]  # types the rules did not name, at probability t_type_add or more
 
 
+class _TokenIndices(dict[str, bytes]):
+    """Tokens' feature indices (TextModel._indices), each worked out when first asked for."""
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        super().__init__({_PIECE: _PIECE_INDEX})
+        self._vocabulary = vocabulary
+
+    def __missing__(self, token: str) -> bytes:
+        if len(self) >= TOKEN_CACHE:
+            self.clear()
+            self[_PIECE] = _PIECE_INDEX
+        found = (self._vocabulary.get(feature) for feature in (token, *_grams(token)))
+        indices = self[token] = np.array([i for i in found if i is not None], dtype=np.intp).tobytes()
+        return indices
+
+
 @dataclass(frozen=True, eq=False)
 class TextModel:
     vocabulary: dict[str, int]
@@ -188,36 +205,27 @@ class TextModel:
     t_type_add: float = 1.01
 
     @functools.cached_property
-    def _by_feature(self) -> np.ndarray:
-        """The weights as (features, targets), so a text's features are contiguous rows; in float32, as the
-        packaged model stores them (half the memory a text's rows are gathered from)."""
-        return np.ascontiguousarray(self.coef.T, dtype=np.float32)
+    def _weights(self) -> np.ndarray:
+        """The weights as (features, targets): a text's sparse TF-IDF row times this is its logits."""
+        return np.ascontiguousarray(self.coef.T, dtype=np.float64)
 
     @functools.cached_property
-    def _types_by_feature(self) -> np.ndarray:
-        """The exploitation types' weights as (features, types), as _by_feature."""
-        return np.ascontiguousarray(self.type_coef.T, dtype=np.float32)
+    def _type_weights(self) -> np.ndarray:
+        """The exploitation types' weights as (features, types), as _weights."""
+        return np.ascontiguousarray(self.type_coef.T, dtype=np.float64)
 
     @functools.cached_property
     def _indices(self) -> Callable[[str], bytes]:
         """A token's feature indices: its own and its n-grams' that are in the vocabulary, as the bytes
-        of an array of np.intp (a text's are then joined at C speed). Remembered for the most recent
-        TOKEN_CACHE distinct tokens: words recur, and their n-grams are most of the features."""
-        vocabulary = self.vocabulary
+        of an array of np.intp (a text's are then joined at C speed). Remembered for up to TOKEN_CACHE
+        distinct tokens (words recur, and their n-grams are most of the features), then forgotten all at
+        once: a token seen before is then a dictionary lookup, without a cache's bookkeeping."""
+        return _TokenIndices(self.vocabulary).__getitem__
 
-        @functools.lru_cache(maxsize=TOKEN_CACHE)
-        def indices(token: str) -> bytes:
-            if token == _PIECE:
-                return _PIECE_INDEX
-            found = (vocabulary.get(feature) for feature in (token, *_grams(token)))
-            return np.array([i for i in found if i is not None], dtype=np.intp).tobytes()
-
-        return indices
-
-    def _counted(self, groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The features of each of some _prepared texts (see `tokens`) with their counts, as parallel
-        arrays sorted by text: the text's number, the feature, its count in that text. The texts come in
-        groups (a text's pieces), numbered in order over all the groups.
+    def _occurrences(self, groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Every occurrence of a feature (see `tokens`) in some _prepared texts, in order, as parallel
+        arrays: the text's number and the feature. The texts come in groups (a text's pieces), numbered
+        in order over all the groups.
 
         Each group is tokenised in one call, a _PIECE token between each two of its texts and after it (a
         token of its own, whose only index is the mark -1): a feature's text is the number of marks before
@@ -230,40 +238,45 @@ class TextModel:
         features = np.frombuffer(b"".join(map(self._indices, words)), dtype=np.intp)
         mark = features < 0
         features_only = ~mark
+        return np.cumsum(mark)[features_only], features[features_only]
+
+    def _counts(self, row: np.ndarray, feature: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct (text, feature) pairs of some occurrences with their counts, as parallel arrays
+        sorted by text: the text's number, the feature, its count in that text."""
         width = len(self.vocabulary)
-        keys, counts = np.unique(
-            np.cumsum(mark)[features_only] * width + features[features_only], return_counts=True
-        )
+        keys, counts = np.unique(row * width + feature, return_counts=True)
         row, feature = np.divmod(keys, width)
         return row, feature, counts
 
-    def _logits(
-        self, row: np.ndarray, x: np.ndarray, weights: np.ndarray, n: int, intercept: np.ndarray
-    ) -> np.ndarray:
-        """Each target's logit for n texts from their TF-IDF entries (`x`, with the weight rows of their
-        features, sorted by text `row`), l2-normalised per text."""
-        z = np.tile(intercept, (n, 1))
-        if not row.size:
-            return z
-        x = x / np.sqrt(np.bincount(row, weights=x * x, minlength=n))[row]
-        starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
-        z[row[starts]] += np.add.reduceat(x[:, None] * weights, starts, axis=0)
-        return z
+    def _counted(self, groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The features of each of some _prepared texts in groups (_occurrences) with their counts
+        (_counts)."""
+        return self._counts(*self._occurrences(groups))
+
+    def _tfidf(self, row: np.ndarray, feature: np.ndarray, counts: np.ndarray, n: int) -> sparse.csr_array:
+        """n texts' TF-IDF rows (sublinear tf, l2-normalised per text, as scikit-learn's TfidfVectorizer)
+        from their feature counts (_counts). Their product with the weights sums each text's terms one
+        after another, in the order of its features: a text's logits are the same to the last bit whatever
+        texts are scored with it."""
+        x = (1.0 + np.log(counts)) * self.idf[feature]
+        x /= np.sqrt(np.bincount(row, weights=x * x, minlength=n))[row]
+        starts = np.searchsorted(row, np.arange(n + 1))
+        return sparse.csr_array((x, feature, starts), shape=(n, len(self.vocabulary)))
 
     def probabilities_many(self, texts: list[str]) -> np.ndarray:
         """Each target's probability for each text, as rows (columns in the order of `targets`): sklearn's
-        TfidfVectorizer with sublinear tf and l2 norm, then the logistic regressions, computed with numpy
-        for all the texts at once."""
-        row, feature, counts = self._counted([[_prepared(text)] for text in texts])
-        x = (1.0 + np.log(counts)) * self.idf[feature]
-        return _sigmoid(self._logits(row, x, self._by_feature[feature], len(texts), self.intercept))
+        TfidfVectorizer with sublinear tf and l2 norm, then the logistic regressions, computed for all the
+        texts at once."""
+        return _sigmoid(self._tfidf_many(texts) @ self._weights + self.intercept)
 
     def type_probabilities_many(self, texts: list[str]) -> np.ndarray:
         """Each exploitation type's probability for each text, as rows (columns in the order of `types`)."""
-        row, feature, counts = self._counted([[_prepared(text)] for text in texts])
-        x = (1.0 + np.log(counts)) * self.idf[feature]
-        weights = self._types_by_feature[feature]
-        return _sigmoid(self._logits(row, x, weights, len(texts), self.type_intercept))
+        return _sigmoid(self._tfidf_many(texts) @ self._type_weights + self.type_intercept)
+
+    def _tfidf_many(self, texts: list[str]) -> sparse.csr_array:
+        """The texts' TF-IDF rows (_tfidf), each text a group of its own (see _occurrences)."""
+        groups = [[_prepared(text)] for text in texts]
+        return self._tfidf(*self._counted(groups), len(texts))
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each target's probability for a text."""
@@ -290,60 +303,47 @@ class TextModel:
         return self._scores_many([text], stop_at)[0]
 
     def _scores_many(self, texts: list[str], stop_at: float) -> list[Reading]:
-        """`_scores` of each text, the texts counted and their sentences scored together: scored one by
-        one, numpy's cost per call was most of the model's time. Each text's sums are still taken over its
-        own features, in the same order and by the same operations: its probabilities are the same to the
-        last bit whatever texts are scored with it."""
+        """`_scores` of each text, the texts tokenised and scored together: scored one by one, numpy's cost
+        per call was most of the model's time. Each text's probabilities are the same to the last bit
+        whatever texts are scored with it (_tfidf)."""
         pieces = [_pieces(text) for text in texts]
-        row, feature, counts = self._counted(pieces)
-        weights = self._by_feature[feature]
-        width = len(self.vocabulary)
-        # Where each text's pieces and entries start (entries are sorted by piece, pieces by text).
+        piece, feature = self._occurrences(pieces)
         piece_at = np.cumsum([0, *map(len, pieces)])
-        entry_at = np.searchsorted(row, piece_at)
-        text_of = np.repeat(np.arange(len(texts)), np.diff(entry_at))
-        # The whole text: a feature's count is its pieces' sum; each of its k entries carries 1/k of it.
-        _keys, group, k = np.unique(text_of * width + feature, return_inverse=True, return_counts=True)
-        total = np.bincount(group, weights=counts)[group]
-        share = 1.0 / k[group]
-        x = (1.0 + np.log(total)) * self.idf[feature]
+        text_of_piece = np.repeat(np.arange(len(texts)), np.diff(piece_at))
+        # The whole texts: a text's features are its pieces' (a piece ends on whitespace, which no token
+        # holds).
+        whole_texts = self._tfidf(*self._counts(text_of_piece[piece], feature), len(texts))
+        wholes = _sigmoid(whole_texts @ self._weights + self.intercept)
         none = self.targets.index(NO_INDICATOR)
-        wholes: list[np.ndarray] = []
-        types: list[dict[str, float]] = []
-        pulled = np.zeros(len(texts), dtype=bool)  # the texts whose sentences may pull (see scores)
-        for t, (lo, hi) in enumerate(pairwise(entry_at.tolist())):
-            xt, st = x[lo:hi], share[lo:hi]
-            xt *= st / np.sqrt(st @ (xt * xt)) if hi > lo else st
-            whole = _sigmoid(self.intercept + xt @ weights[lo:hi])
-            wholes.append(whole)
-            types.append({})
-            if whole[none] >= stop_at:
-                continue
-            pulled[t] = True
-            if self.types:
-                p = _sigmoid(self.type_intercept + xt @ self._types_by_feature[feature[lo:hi]])
-                types[t] = dict(zip(self.types, p.tolist(), strict=True))
+        pulled = wholes[:, none] < stop_at  # the texts whose sentences may pull (see scores)
+        types: list[dict[str, float]] = [{} for _text in texts]
+        if self.types and pulled.any():
+            typed = np.flatnonzero(pulled)
+            p = _sigmoid(whole_texts[typed] @ self._type_weights + self.type_intercept)
+            for t, row in zip(typed.tolist(), p.tolist(), strict=True):
+                types[t] = dict(zip(self.types, row, strict=True))
         # Each pulled text's most likely sentence: its sentences' probabilities, computed together.
         is_sentence = np.fromiter(
             map(_is_sentence, (piece for text_pieces in pieces for piece in text_pieces)), dtype=bool
         )
-        text_of_piece = np.repeat(np.arange(len(texts)), np.diff(piece_at))
         sentence = np.flatnonzero(is_sentence & pulled[text_of_piece])
         if sentence.size:
-            mine = pulled[text_of]
-            x = (1.0 + np.log(counts[mine])) * self.idf[feature[mine]]
-            logits = self._logits(row[mine], x, weights[mine], int(piece_at[-1]), self.intercept)
+            mine = is_sentence[piece] & pulled[text_of_piece[piece]]
+            # The sentences numbered 0, 1, ... in order (a piece's number is its rank among them).
+            row = np.searchsorted(sentence, piece[mine])
+            in_sentences = self._tfidf(*self._counts(row, feature[mine]), sentence.size)
+            probabilities = _sigmoid(in_sentences @ self._weights + self.intercept)
             owner = text_of_piece[sentence]
             first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
-            best = np.maximum.reduceat(_sigmoid(logits[sentence]), first, axis=0)
-            n = np.diff(np.append(first, owner.size))
-            for t, most, count in zip(owner[first].tolist(), best, n.tolist(), strict=True):
-                pull = sentence_pull(count) * np.maximum(most - wholes[t], 0.0)
-                pull[none] = 0.0
-                wholes[t] = wholes[t] + pull
+            best = np.maximum.reduceat(probabilities, first, axis=0)
+            pull = sentence_pull(np.diff(np.append(first, owner.size)))[:, None] * np.maximum(
+                best - wholes[owner[first]], 0.0
+            )
+            pull[:, none] = 0.0
+            wholes[owner[first]] += pull
         return [
-            Reading(dict(zip(self.targets, whole.tolist(), strict=True)), exploitation)
-            for whole, exploitation in zip(wholes, types, strict=True)
+            Reading(dict(zip(self.targets, whole, strict=True)), exploitation)
+            for whole, exploitation in zip(wholes.tolist(), types, strict=True)
         ]
 
     def read(self, text: str) -> Reading | None:
@@ -398,10 +398,10 @@ def _pieces(text: str) -> list[str]:
     return _SENTENCE_BREAK.split(_prepared(text))
 
 
-def sentence_pull(n: int) -> float:
+def sentence_pull(n: ArrayLike) -> np.ndarray:
     """How far an indicator's probability moves towards its most likely sentence's in a text of n
-    sentences (see PULL_SENTENCES)."""
-    return SENTENCE_PULL * min(1.0, math.sqrt(PULL_SENTENCES / n))
+    sentences (see PULL_SENTENCES); n may be an array of such numbers."""
+    return SENTENCE_PULL * np.minimum(1.0, np.sqrt(PULL_SENTENCES / np.asarray(n)))
 
 
 def _is_sentence(piece: str) -> bool:
