@@ -26,10 +26,6 @@ _SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
     "Tamil": ((0x0B80, 0x0BFF),),
     "Latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)),
 }
-_SCRIPT_CLASSES: dict[str, re.Pattern[str]] = {
-    script: re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
-    for script, ranges in _SCRIPT_RANGES.items()
-}
 _NOT_LATIN = re.compile(r"[^A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF\s'-]+")
 _VIETNAMESE_LETTERS = re.compile(r"[ăĂđĐơƠưƯ\u1EA0-\u1EF9]")
 # Lingua is accurate on a few hundred letters; longer samples only cost time.
@@ -60,10 +56,11 @@ FUNCTION_WORD_MIN = 4
 FUNCTION_WORD_RATIO = 3
 
 
-# One pass instead of one regex per script: map each letter to a one-character script tag (everything
-# else is deleted) and count the tags.
+# One pass instead of one regex per script: map each letter to a one-character script tag and count the
+# tags. The tags are ASCII capitals, themselves Latin letters mapped to "L": a tag in the translated text
+# comes from a letter of its script. Other characters are left as they are (deleting them first, with a
+# regex, took longer than the counting; tests/screening/test_language.py).
 _SCRIPT_TAGS = {"Thai": "T", "Myanmar": "M", "Sinhala": "S", "Tamil": "N", "Latin": "L"}
-_NOT_SCRIPT_LETTER = re.compile("[^" + "".join(p.pattern[1:-1] for p in _SCRIPT_CLASSES.values()) + "]+")
 _TAG_TABLE: dict[int, str] = {
     code: _SCRIPT_TAGS[script]
     for script, ranges in _SCRIPT_RANGES.items()
@@ -74,7 +71,7 @@ _TAG_TABLE: dict[int, str] = {
 
 def script_counts(text: str) -> Counter[str]:
     """Letters per script in the first SAMPLE_CHARS characters."""
-    tags = _NOT_SCRIPT_LETTER.sub("", text[:SAMPLE_CHARS]).translate(_TAG_TABLE)
+    tags = text[:SAMPLE_CHARS].translate(_TAG_TABLE)
     counts: Counter[str] = Counter()
     for script, tag in _SCRIPT_TAGS.items():
         n = tags.count(tag)
