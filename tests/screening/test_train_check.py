@@ -26,6 +26,18 @@ def test_judged_points_are_those_from_c_that_do_not_read_the_set() -> None:
         assert "fresh41" not in {test[0], *(split for split, _ in validation)}
 
 
+def test_points_after_z_are_judged_in_the_registers_order(monkeypatch: Any) -> None:
+    """The point after Z is AA: judged after Z (not before C, where its name would sort), and the points
+    that repeat another (E2, F2) still are not."""
+    module = _module()
+    later = {"AA": (("fresh47", "6d36932"), (("fresh45", "6d36932"), ("fresh46", "6d36932")))}
+    monkeypatch.setattr(module, "POINTS", {**module.POINTS, **later})
+    points = module.train_check_points("fresh43")
+    assert points[0] == "C" and points[-2:] == ["Z", "AA"]
+    assert not {"A", "B", "E2", "F2"} & set(points)
+    assert "AA" not in module.train_check_points("fresh46")  # a validation set of AA
+
+
 def test_trains_only_on_a_gain_of_at_least_the_minimum_with_no_rise_in_false_positives() -> None:
     trains_on = _module().trains_on
     assert trains_on((0.9148, 0.0102), (0.9138, 0.0112))  # +0.0010, fewer false positives
