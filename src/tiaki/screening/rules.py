@@ -48,8 +48,8 @@ DETECTOR_SOURCES = tuple(
 )
 # The libraries whose behaviour decides a finding, by distribution name, also part of that version: language
 # identification (lingua), Zawgyi detection and conversion (myanmartools, python-myanmar), Thai word cuts
-# (pythainlp), the literal pass (pyahocorasick) and the text model's arithmetic (numpy). An upgrade of one
-# of them re-screens, as a change of the detector's own code does.
+# (pythainlp), the literal pass (pyahocorasick) and the text model's arithmetic (numpy, scipy). An upgrade
+# of one of them re-screens, as a change of the detector's own code does.
 DETECTOR_LIBRARIES = (
     "lingua-language-detector",
     "myanmartools",
@@ -57,6 +57,7 @@ DETECTOR_LIBRARIES = (
     "pyahocorasick",
     "python-myanmar",
     "pythainlp",
+    "scipy",
 )
 SEGMENTATIONS = ("words", "word_start", "thai", "myanmar")
 SCRIPTS = ("Latin", "Thai", "Myanmar", "Sinhala", "Tamil")
