@@ -326,9 +326,10 @@ class TextModel:
         is_sentence = np.fromiter(
             map(_is_sentence, (piece for text_pieces in pieces for piece in text_pieces)), dtype=bool
         )
-        sentence = np.flatnonzero(is_sentence & pulled[text_of_piece])
+        scored = is_sentence & pulled[text_of_piece]  # the pieces whose probabilities are needed
+        sentence = np.flatnonzero(scored)
         if sentence.size:
-            mine = is_sentence[piece] & pulled[text_of_piece[piece]]
+            mine = scored[piece]
             # The sentences numbered 0, 1, ... in order (a piece's number is its rank among them).
             row = np.searchsorted(sentence, piece[mine])
             in_sentences = self._tfidf(*self._counts(row, feature[mine]), sentence.size)
