@@ -188,6 +188,33 @@ def test_sentence_exclusions_reach_across_clauses_but_not_into_the_next_sentence
     ]
 
 
+def test_cue_and_break_lists_skip_to_where_a_match_can_start_without_changing_a_match() -> None:
+    import re
+
+    rules = parse_rules(
+        {
+            **MINIMAL,
+            "negation": {"cues": [r"\bnot\b", r"\bnever\b", r"n't\b"]},
+            "hypothetical": {"cues": [r"\b(?:if|whether)\b", r"\w+ing"]},
+        },
+        source="xx.toml",
+    )
+    negation = rules.negation.before
+    hypothetical = rules.hypothetical.before
+    assert negation is not None and hypothetical is not None
+    # Every cue's first characters are known: the engine scans for them (see prefilter.first_chars).
+    assert negation.pattern.startswith("(?=[")
+    # One cue that can start with any letter: the plain alternation, as before.
+    assert hypothetical.pattern == r"(?:\b(?:if|whether)\b)|(?:\w+ing)"
+    plain = re.compile(r"\bnot\b|\bnever\b|n't\b")
+    text = "he did not pay. i haven't seen it; never again, knot nothing nevermore can't"
+    assert [m.span() for m in negation.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    # The packaged rule files' cue lists and sentence breaks carry the look-ahead.
+    english = load_all_rules()["en"]
+    assert english.negation.before is not None and english.negation.before.pattern.startswith("(?=[")
+    assert english.sentence_breaks.pattern.startswith("(?=[")
+
+
 def test_file_name_must_match_language(tmp_path: Path) -> None:
     source = (RULES_DIR / "en.toml").read_text(encoding="utf-8")
     (tmp_path / "zz.toml").write_text(source, encoding="utf-8")

@@ -20,11 +20,13 @@ from tiaki.screening.prefilter import (
     Gate,
     LiteralFinder,
     PatternSet,
+    first_chars,
     gate_for_patterns,
     literal_finder,
     pattern_set,
     sre_c,
     sre_parse,
+    with_first_chars,
 )
 from tiaki.screening.taxonomy import DATA_DIR, TAXONOMY_PATH, load_taxonomy
 
@@ -226,9 +228,16 @@ def _has_backreference(pattern: str) -> bool:
     return walk(sre_parse.parse(pattern))
 
 
+def _joined(parts: list[str]) -> re.Pattern[str]:
+    """The alternation of expanded patterns, behind a look-ahead on their first characters where all are
+    known (see prefilter.first_chars): cue, exclusion and break patterns are searched in every matched
+    text, and the engine then skips to where a match can start instead of trying every position."""
+    return re.compile(with_first_chars(parts, map(first_chars, parts)))
+
+
 def _compile(patterns: object, terms: dict[str, str], where: str) -> re.Pattern[str] | None:
     parts = _expanded(patterns, terms, where)
-    return re.compile("|".join(parts)) if parts else None
+    return _joined(parts) if parts else None
 
 
 def _compile_gated(
@@ -238,7 +247,7 @@ def _compile_gated(
     parts = _expanded(patterns, terms, where)
     if not parts:
         return None, None
-    return re.compile("|".join(parts)), gate_for_patterns(parts)
+    return _joined(parts), gate_for_patterns(parts)
 
 
 def _compile_set(patterns: object, terms: dict[str, str], where: str) -> PatternSet | None:
