@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -189,8 +190,6 @@ def test_sentence_exclusions_reach_across_clauses_but_not_into_the_next_sentence
 
 
 def test_cue_and_break_lists_skip_to_where_a_match_can_start_without_changing_a_match() -> None:
-    import re
-
     rules = parse_rules(
         {
             **MINIMAL,
